@@ -1,0 +1,55 @@
+// Builds the three bundles: the runtime/CLI (plain Node), the extension host (CommonJS, `vscode` external)
+// and the webview (browser). TensorFlow.js is bundled; its wasm binaries are copied beside the runtime bundle.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+// Native and optional modules are never bundled: they are loaded at run time if present.
+const nodeExternals = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', 'webgpu'];
+
+await Promise.all([
+  esbuild.build({
+    ...common,
+    entryPoints: { cli: 'src/runtime/cli/main.ts', runtime: 'src/runtime/server/runtimeMain.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  }),
+]);
+
+const wasmSource = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+const wasmTarget = join(root, 'dist/wasm');
+mkdirSync(wasmTarget, { recursive: true });
+for (const file of readdirSync(wasmSource).filter((f) => f.endsWith('.wasm'))) {
+  cpSync(join(wasmSource, file), join(wasmTarget, file));
+}
