@@ -16,7 +16,7 @@ const common = {
 };
 
 // Native and optional modules are never bundled: they are loaded at run time if present.
-const nodeExternals = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', 'webgpu'];
+const nodeExternals = ['vscode', 'esbuild', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', 'webgpu'];
 
 await Promise.all([
   esbuild.build({

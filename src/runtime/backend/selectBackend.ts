@@ -1,0 +1,165 @@
+/**
+ * Chooses the TensorFlow.js backend by the ladder in ARCHITECTURE.md (best first) and says why each
+ * better rung was not taken. The native `tfjs-node*` packages are optional: they are looked for in
+ * the folders named by MODELLAB_NATIVE_MODULES (where the extension installs them on demand) and
+ * beside the working directory; their absence is never an error.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
+import { patchWasmMatMul } from './wasmMatMulPatch';
+
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendRequest = BackendName | 'auto';
+
+export interface BackendInfo {
+  /** The rung that was taken, in the ladder's words. */
+  name: BackendName;
+  /** The name TensorFlow.js gives the backend (`tensorflow` for both native rungs). */
+  tfjsName: string;
+  requested: BackendRequest;
+  /** Why each rung above the chosen one (or the requested one) was not used. */
+  notChosen: Partial<Record<BackendName, string>>;
+  device: string;
+  simd?: boolean;
+  tfjsVersion: string;
+}
+
+const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+
+function nativeSearchPaths(): string[] {
+  const fromEnv = (process.env.MODELLAB_NATIVE_MODULES ?? '').split(delimiter).filter(Boolean);
+  return [...fromEnv, process.cwd()];
+}
+
+function resolveOptional(pkg: string): string | undefined {
+  const req = createRequire(join(process.cwd(), 'noop.js'));
+  try {
+    return req.resolve(pkg, { paths: nativeSearchPaths() });
+  } catch {
+    return undefined;
+  }
+}
+
+async function tryNative(rung: 'tensorflow-gpu' | 'tensorflow'): Promise<string | undefined> {
+  const pkg = NATIVE_PACKAGES[rung];
+  const resolved = resolveOptional(pkg);
+  if (!resolved) return `${pkg} is not installed`;
+  try {
+    createRequire(resolved)(resolved);
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return rung === 'tensorflow-gpu' && /libcud|cuda/i.test(message)
+      ? `${pkg}: CUDA 11.2 / cuDNN 8.1 not found (${message})`
+      : `${pkg} failed to load: ${message}`;
+  }
+  if (!(await tf.setBackend('tensorflow'))) return `${pkg} loaded but the 'tensorflow' backend did not initialise`;
+  return undefined;
+}
+
+/** Folder holding the wasm binaries: beside the bundle (dist/wasm) or in node_modules when run from source. */
+function wasmFolder(): string | undefined {
+  const candidates = [join(__dirname, 'wasm')];
+  try {
+    candidates.push(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'));
+  } catch {
+    // Not resolvable from a bundle shipped without node_modules: the first candidate is the one.
+  }
+  return candidates.find((dir) => existsSync(join(dir, 'tfjs-backend-wasm-simd.wasm')));
+}
+
+/**
+ * Emscripten's glue installs process-wide handlers that rethrow any uncaught error, which turns an
+ * ordinary failure into a crash that prints the whole minified wasm loader. The engine handles its
+ * own errors, so those handlers are removed again.
+ */
+function removeListenersAddedSince(before: { uncaughtException: unknown[]; unhandledRejection: unknown[] }): void {
+  for (const listener of process.listeners('uncaughtException')) {
+    if (!before.uncaughtException.includes(listener)) process.removeListener('uncaughtException', listener);
+  }
+  for (const listener of process.listeners('unhandledRejection')) {
+    if (!before.unhandledRejection.includes(listener)) process.removeListener('unhandledRejection', listener);
+  }
+}
+
+async function tryWasm(): Promise<string | undefined> {
+  const folder = wasmFolder();
+  if (!folder) return 'the wasm binaries were not found (expected dist/wasm beside the runtime bundle)';
+  setWasmPaths(folder.endsWith('/') ? folder : `${folder}/`);
+  const before = {
+    uncaughtException: process.listeners('uncaughtException'),
+    unhandledRejection: process.listeners('unhandledRejection'),
+  };
+  try {
+    if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialise';
+  } catch (err) {
+    return `the wasm backend failed: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    removeListenersAddedSince(before);
+  }
+  patchWasmMatMul();
+  return undefined;
+}
+
+async function tryRung(rung: BackendName): Promise<string | undefined> {
+  switch (rung) {
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+      return tryNative(rung);
+    case 'wasm':
+      return tryWasm();
+    case 'cpu':
+      return (await tf.setBackend('cpu')) ? undefined : 'the cpu backend did not initialise';
+  }
+}
+
+function describeDevice(rung: BackendName): string {
+  switch (rung) {
+    case 'tensorflow-gpu':
+      return 'GPU (CUDA, libtensorflow)';
+    case 'tensorflow':
+      return 'CPU (libtensorflow)';
+    case 'wasm':
+      return tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'CPU (WebAssembly, SIMD)' : 'CPU (WebAssembly)';
+    case 'cpu':
+      return 'CPU (JavaScript)';
+  }
+}
+
+export function isBackendRequest(value: string): value is BackendRequest {
+  return value === 'auto' || (BACKEND_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * Selects a backend. `auto` walks the ladder; a named backend is used or the call fails with the
+ * reason (a user who asks for the GPU wants to know it is not there, not to get the CPU silently).
+ */
+export async function selectBackend(requested: BackendRequest = 'auto'): Promise<BackendInfo> {
+  const notChosen: Partial<Record<BackendName, string>> = {};
+  const rungs = requested === 'auto' ? BACKEND_NAMES : [requested];
+  for (const rung of rungs) {
+    const reason = await tryRung(rung);
+    if (reason === undefined) {
+      await tf.ready();
+      return {
+        name: rung,
+        tfjsName: tf.getBackend(),
+        requested,
+        notChosen,
+        device: describeDevice(rung),
+        simd: rung === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : undefined,
+        tfjsVersion: tf.version_core,
+      };
+    }
+    notChosen[rung] = reason;
+  }
+  const reasons = Object.entries(notChosen).map(([name, why]) => `${name}: ${why}`).join('; ');
+  throw new Error(`backend '${requested}' is not available (${reasons})`);
+}
