@@ -1,0 +1,179 @@
+/**
+ * The client side of the runtime protocol: starts the runtime child process, sends typed requests,
+ * routes notifications, and turns a crash of the child into a clear error and a run marked failed
+ * (never left "running"). Plain Node: the extension host and the tests use it alike.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
+import {
+  CancelRequest,
+  InitializeRequest,
+  type InitializeResult,
+  LogNotification,
+  type LogParams,
+  PredictRequest,
+  type PredictResult,
+  RunEpochNotification,
+  type RunEpochParams,
+  RunProgressNotification,
+  type RunProgressParams,
+  RunStartedNotification,
+  type RunStartedParams,
+  ShutdownRequest,
+  TrainRequest,
+  type TrainParams,
+  type TrainResult,
+} from '../protocol/runtimeProtocol';
+import { markRunFailed } from '../runtime/runs/runRecord';
+
+export interface RuntimeClientOptions {
+  /** The runtime bundle (`dist/runtime.js`). */
+  runtimePath: string;
+  /** The Node binary to run it with. Default: this process's (Electron run as Node inside VS Code). */
+  execPath?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Where the child's stderr goes (it holds only what escaped the protocol's log notifications). */
+  onStderr?(text: string): void;
+}
+
+export interface TrainHandlers {
+  onStarted?(p: RunStartedParams): void;
+  onProgress?(p: RunProgressParams): void;
+  onEpoch?(p: RunEpochParams): void;
+  onLog?(p: LogParams): void;
+}
+
+/** The runtime process ended while a request was in flight. */
+export class RuntimeExitedError extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly signal: NodeJS.Signals | null,
+    during: string,
+  ) {
+    super(`the Model Lab runtime exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}) during ${during}`);
+    this.name = 'RuntimeExitedError';
+  }
+}
+
+export class RuntimeClient {
+  private readonly handlers = new Map<string, TrainHandlers>();
+  private readonly runDirs = new Map<string, string>();
+  private readonly logListeners = new Set<(p: LogParams) => void>();
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly exited: Promise<void>;
+  private stopping = false;
+
+  private constructor(
+    readonly child: ChildProcess,
+    private readonly connection: MessageConnection,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        this.failOpenRuns(code, signal);
+        connection.dispose();
+        resolve();
+      });
+    });
+    connection.onNotification(RunStartedNotification, (p) => {
+      this.runDirs.set(p.runId, p.runDir);
+      this.handlers.get(p.runId)?.onStarted?.(p);
+    });
+    connection.onNotification(RunProgressNotification, (p) => this.handlers.get(p.runId)?.onProgress?.(p));
+    connection.onNotification(RunEpochNotification, (p) => this.handlers.get(p.runId)?.onEpoch?.(p));
+    connection.onNotification(LogNotification, (p) => {
+      if (p.runId) this.handlers.get(p.runId)?.onLog?.(p);
+      for (const listener of this.logListeners) listener(p);
+    });
+  }
+
+  static async start(options: RuntimeClientOptions): Promise<RuntimeClient> {
+    const child = fork(options.runtimePath, [], {
+      execPath: options.execPath,
+      cwd: options.cwd,
+      env: { ...(options.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => options.onStderr?.(text));
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    connection.listen();
+    const client = new RuntimeClient(child, connection);
+    await client.initialize();
+    return client;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get isRunning(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  onLog(listener: (p: LogParams) => void): () => void {
+    this.logListeners.add(listener);
+    return () => this.logListeners.delete(listener);
+  }
+
+  initialize(): Promise<InitializeResult> {
+    return this.request('starting the runtime', () => this.connection.sendRequest(InitializeRequest));
+  }
+
+  /** Trains a job. Resolves with the run's result (failed runs included); rejects for an invalid spec or a crash. */
+  async train(params: TrainParams, handlers: TrainHandlers = {}): Promise<TrainResult> {
+    const runId = params.runId ?? `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    this.handlers.set(runId, handlers);
+    try {
+      return await this.request(`run ${runId}`, () => this.connection.sendRequest(TrainRequest, { ...params, runId }));
+    } finally {
+      this.handlers.delete(runId);
+      this.runDirs.delete(runId);
+    }
+  }
+
+  async cancel(runId: string): Promise<boolean> {
+    return (await this.request('cancel', () => this.connection.sendRequest(CancelRequest, { runId }))).cancelled;
+  }
+
+  predict(modelDir: string, instances: Record<string, unknown>[]): Promise<PredictResult> {
+    return this.request('predict', () => this.connection.sendRequest(PredictRequest, { modelDir, instances }));
+  }
+
+  /** Asks the runtime to stop, and kills it if it has not within the grace period. Never leaves it behind. */
+  async dispose(graceMs = 2000): Promise<void> {
+    if (!this.isRunning) return;
+    this.stopping = true;
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    try {
+      await Promise.race([this.connection.sendRequest(ShutdownRequest).catch(() => undefined), this.exited]);
+      await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async request<T>(during: string, send: () => Promise<T>): Promise<T> {
+    if (this.exitInfo) throw new RuntimeExitedError(this.exitInfo.code, this.exitInfo.signal, during);
+    const exited = this.exited.then(() => {
+      throw new RuntimeExitedError(this.exitInfo?.code ?? null, this.exitInfo?.signal ?? null, during);
+    });
+    try {
+      return await Promise.race([send(), exited]);
+    } catch (err) {
+      if (err instanceof ResponseError) throw Object.assign(new Error(err.message), { code: err.code, data: err.data });
+      throw err;
+    }
+  }
+
+  private failOpenRuns(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopping && code === 0) return;
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    for (const [runId, runDir] of this.runDirs) {
+      markRunFailed(runDir, `the runtime process exited unexpectedly (${how}) during run ${runId}`);
+    }
+  }
+}
