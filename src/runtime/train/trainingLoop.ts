@@ -216,7 +216,7 @@ export async function runTrainingLoop(options: TrainLoopOptions): Promise<TrainL
         }
         await options.onEpochEnd?.(epoch, logs, improved);
         if (!Number.isFinite(logs.loss)) throw new Error(`the loss became ${logs.loss} at epoch ${epoch}: lower the learning rate or check the data for extreme values`);
-        if (monitor.enabled && wait > monitor.patience) {
+        if (monitor.enabled && !improved && wait >= monitor.patience) {
           stoppedEarly = true;
           break;
         }
