@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { RUNTIME_VERSION } from '../version';
 import { SpecError } from '../spec/specError';
+import { DataError } from '../data/dataError';
 import { collect } from './cliArgs';
 import { CliError, EXIT } from './exitCodes';
 import { predictCommand } from './predictCommand';
@@ -73,5 +74,6 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     return;
   }
   console.error(`model-lab: ${oneLine(err)}`);
-  process.exitCode = err instanceof CliError ? err.exitCode : EXIT.failed;
+  // A data error that points at a spec field (a label that is not a column) is the spec's fault.
+  process.exitCode = err instanceof CliError ? err.exitCode : err instanceof DataError && err.problem ? EXIT.usage : EXIT.failed;
 });

@@ -16,7 +16,7 @@ export async function predictCommand(modelDir: string, options: PredictOptions):
   await selectBackend(options.backend);
   const bundle = await loadBundle(resolve(modelDir));
   const instances = await readInstances(resolve(options.instances));
-  const predictions = predictRecords(bundle, instances.map((i) => i.record));
+  const predictions = predictRecords(bundle, instances.records);
   for (const p of predictions) process.stdout.write(`${JSON.stringify(p)}\n`);
   bundle.model.dispose();
   return EXIT.ok;

@@ -3,7 +3,6 @@
  * from typed arrays (never by slicing a large tensor, which costs more than the math on wasm).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import seedrandom from 'seedrandom';
 
 export interface Examples {
   x: Float32Array;
@@ -19,7 +18,7 @@ export function exampleWidth(shape: number[]): number {
 }
 
 /** Fisher–Yates with a seeded generator, so the batch order is the same on every run with the same seed. */
-export function shuffledOrder(n: number, random: seedrandom.PRNG): Uint32Array {
+export function shuffledOrder(n: number, random: () => number): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -1,0 +1,103 @@
+/**
+ * The engine through its command line, as a user runs it: train the bundled examples, then predict
+ * raw records with the saved bundle and get the same answers the evaluation saw (no skew).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonLines, ROOT, runCli, tempWorkspace } from './cliHarness';
+
+interface ResultLine {
+  type: 'result';
+  status: string;
+  runId: string;
+  runDir: string;
+  bundleDir?: string;
+  metrics: Record<string, number>;
+  epochsRun: number;
+  bestEpoch: number;
+  backend?: { name: string };
+}
+
+function resultOf(stdout: string): ResultLine {
+  const lines = jsonLines(stdout);
+  const last = lines[lines.length - 1] as unknown as ResultLine;
+  assert.equal(last.type, 'result', 'the last --json line is the result');
+  return last;
+}
+
+test('iris (JSON Lines, separate eval file) trains to ≥ 0.9 and its bundle predicts the eval records exactly as evaluation scored them', async () => {
+  const ws = tempWorkspace();
+  const train = await runCli(['train', 'examples/iris-jsonl/modellab.yaml', '--json', '--workspace', ws]);
+  assert.equal(train.code, 0, train.stderr);
+  const result = resultOf(train.stdout);
+  assert.equal(result.status, 'succeeded');
+  assert.ok(result.metrics.val_accuracy >= 0.9, `val_accuracy ${result.metrics.val_accuracy}`);
+  assert.equal(result.backend?.name, 'wasm');
+
+  // The run folder as the architecture page describes it.
+  const run = JSON.parse(readFileSync(join(result.runDir, 'run.json'), 'utf8'));
+  assert.equal(run.status, 'succeeded');
+  assert.equal(run.backend.name, 'wasm');
+  const epochs = readFileSync(join(result.runDir, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"epoch"'));
+  assert.equal(epochs.length, result.epochsRun);
+  assert.ok(existsSync(join(result.bundleDir!, 'model.json')));
+  const manifest = JSON.parse(readFileSync(join(result.bundleDir!, 'modellab.json'), 'utf8'));
+  assert.deepEqual(manifest.labels, ['setosa', 'versicolor', 'virginica']);
+  assert.equal(manifest.lineage.epoch, result.bestEpoch);
+  assert.ok(readdirSync(join(result.runDir, 'tb', 'train')).some((f) => f.includes('tfevents')));
+  assert.ok(readdirSync(join(result.runDir, 'tb', 'validation')).some((f) => f.includes('tfevents')));
+
+  // Skew check: raw eval records through the CLI's prediction path give the accuracy and the loss
+  // that training's evaluation computed on the same records.
+  const evalFile = join(ROOT, 'examples/iris-jsonl/iris-eval.jsonl');
+  const predict = await runCli(['predict', result.bundleDir!, '--instances', evalFile]);
+  assert.equal(predict.code, 0, predict.stderr);
+  const predictions = jsonLines(predict.stdout) as { label: string; classes: string[]; probabilities: number[] }[];
+  const truth = jsonLines(readFileSync(evalFile, 'utf8')).map((r) => String(r.species));
+  assert.equal(predictions.length, truth.length);
+  const accuracy = predictions.filter((p, i) => p.label === truth[i]).length / truth.length;
+  assert.equal(accuracy, result.metrics.val_accuracy);
+  const loss = -predictions.reduce((sum, p, i) => sum + Math.log(Math.max(p.probabilities[p.classes.indexOf(truth[i])], 1e-7)), 0) / truth.length;
+  assert.ok(Math.abs(loss - result.metrics.val_loss) < 1e-4, `loss from predictions ${loss} vs val_loss ${result.metrics.val_loss}`);
+});
+
+test('digits (8×8 images, conv net) trains to ≥ 0.9 eval accuracy', async () => {
+  const ws = tempWorkspace();
+  const train = await runCli(['train', 'examples/digits/modellab.yaml', '--json', '--workspace', ws]);
+  assert.equal(train.code, 0, train.stderr);
+  const result = resultOf(train.stdout);
+  assert.equal(result.status, 'succeeded');
+  assert.ok(result.metrics.val_accuracy >= 0.9, `val_accuracy ${result.metrics.val_accuracy}`);
+});
+
+test('plain output: one line per epoch and a closing summary when stdout is not a terminal', async () => {
+  const ws = tempWorkspace();
+  const train = await runCli(['train', 'examples/iris/modellab.yaml', '--set', 'training.epochs=3', '--set', 'training.earlyStopping=false', '--workspace', ws]);
+  assert.equal(train.code, 0, train.stderr);
+  assert.equal(train.stdout.match(/^epoch \d+\/3 loss=/gm)?.length, 3, train.stdout);
+  assert.match(train.stdout, /^backend: wasm/m);
+  assert.match(train.stdout, /^succeeded: run \S+, 3 epochs/m);
+  assert.match(train.stdout, /^model bundle: .*\/model$/m);
+});
+
+test('Ctrl-C cancels cleanly: exit 130, run folder says cancelled, the epochs done are kept', async () => {
+  const ws = tempWorkspace();
+  let sent = false;
+  const train = await runCli(['train', 'examples/digits/modellab.yaml', '--json', '--set', 'training.epochs=200', '--set', 'training.earlyStopping=false', '--workspace', ws], {
+    onStdoutLine: (line, kill) => {
+      if (!sent && line.includes('"type":"epoch"')) {
+        sent = true;
+        kill();
+      }
+    },
+  });
+  assert.equal(train.code, 130, train.stderr);
+  const result = resultOf(train.stdout);
+  assert.equal(result.status, 'cancelled');
+  assert.ok(result.epochsRun >= 1 && result.epochsRun < 200);
+  const run = JSON.parse(readFileSync(join(result.runDir, 'run.json'), 'utf8'));
+  assert.equal(run.status, 'cancelled');
+  assert.ok(existsSync(join(result.runDir, 'model', 'modellab.json')), 'the best epoch so far is kept as the bundle');
+});
