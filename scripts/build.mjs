@@ -15,6 +15,15 @@ const common = {
   absWorkingDir: root,
 };
 
+// ES-module dependencies bundled into CommonJS lose `import.meta`; give them the bundle's own URL.
+// `module` first: tfjs-backend-cpu's `main` build is not in its own sideEffects list, so esbuild would
+// drop the import that registers the cpu backend.
+const nodeResolution = { mainFields: ['module', 'main'] };
+const importMetaUrl = {
+  banner: { js: "const __bundle_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundle_import_meta_url' },
+};
+
 // Native and optional modules are never bundled: they are loaded at run time if present.
 const nodeExternals = ['vscode', 'esbuild', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', 'webgpu'];
 
@@ -22,6 +31,8 @@ await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: { cli: 'src/runtime/cli/main.ts', runtime: 'src/runtime/server/runtimeMain.ts' },
+    ...importMetaUrl,
+    ...nodeResolution,
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -31,6 +42,8 @@ await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: { extension: 'src/extension/extension.ts' },
+    ...importMetaUrl,
+    ...nodeResolution,
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -47,9 +60,12 @@ await Promise.all([
   }),
 ]);
 
+// WebAssembly files the bundled code loads from beside itself at run time.
 const wasmSource = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 const wasmTarget = join(root, 'dist/wasm');
 mkdirSync(wasmTarget, { recursive: true });
 for (const file of readdirSync(wasmSource).filter((f) => f.endsWith('.wasm'))) {
   cpSync(join(wasmSource, file), join(wasmTarget, file));
 }
+// farmhash-modern (hash buckets) reads its wasm from the folder of the script that bundles it.
+cpSync(join(root, 'node_modules/farmhash-modern/bin/nodejs/farmhash_modern_bg.wasm'), join(root, 'dist/farmhash_modern_bg.wasm'));

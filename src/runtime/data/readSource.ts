@@ -6,10 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DataError } from './dataError';
-// A require, not an ES import, so that esbuild bundles tinyglobby's CommonJS build: the ESM one (through
-// fdir) calls createRequire(import.meta.url), and import.meta is empty in the CommonJS runtime bundle.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import tinyglobby = require('tinyglobby');
+import * as tinyglobby from 'tinyglobby';
 
 export type DataFormat = 'csv' | 'jsonl';
 

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedBundle } from '../bundle/bundle';
 import type { RawRecord } from '../data/records';
-import { applyTransform, decodeOutputs } from '../transform/apply';
+import { applyTransform, decodeOutputs, validateInstances } from '../transform/apply';
 
 export type Prediction = ReturnType<typeof decodeOutputs>[number];
 
@@ -28,6 +28,8 @@ export function runModel(bundle: LoadedBundle, x: Float32Array, n: number, batch
 
 export function predictRecords(bundle: LoadedBundle, records: RawRecord[]): Prediction[] {
   const { transform } = bundle.manifest;
+  // A misspelt or missing field is an error naming the instance and the field, not a silent fill.
+  validateInstances(transform, records);
   const x = applyTransform(transform, records);
   const outputs = runModel(bundle, x, records.length);
   return decodeOutputs(transform, outputs, records.length);

@@ -255,7 +255,7 @@ export async function trainJob(request: TrainJobRequest, events: TrainJobEvents 
       bundleDir,
     };
     run.finish(status, { timings, result: summary });
-    log('info', `${status}: ${result.epochsRun} epochs${result.stoppedEarly ? ' (stopped early)' : ''}; kept epoch ${result.bestEpoch}`);
+    log('debug', `${status}: ${result.epochsRun} epochs${result.stoppedEarly ? ' (stopped early)' : ''}; kept epoch ${result.bestEpoch}`);
     return { runId, runDir: run.dir, status, ...summary, backend: run.state.backend };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
