@@ -60,8 +60,9 @@ export class PlainReporter implements TrainReporter {
   }
   log(level: LogLevel, message: string) {
     if (level === 'info') console.log(message);
-    else if (level === 'warn' || level === 'error') console.error(`${level}: ${message}`);
-    else if (this.verbose) console.log(message);
+    // An error ends the command, which prints it once as its closing line.
+    else if (level === 'warn') console.error(`warning: ${message}`);
+    else if (level !== 'error' && this.verbose) console.log(message);
   }
   result(r: TrainResult) {
     console.log(resultLine(r));
