@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { patchWasmMatMul } from './wasmMatMulPatch';
+import { installWasmCpuFallback } from './wasmCpuFallback';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -107,6 +108,7 @@ async function tryWasm(): Promise<string | undefined> {
     removeListenersAddedSince(before);
   }
   patchWasmMatMul();
+  installWasmCpuFallback();
   return undefined;
 }
 

@@ -101,6 +101,13 @@ function checkModelFits(model: tfl.LayersModel, shape: ModelShape, trainer: bool
   }
 }
 
+/** Columns and their inferred types, shortened for wide data (the run.json lists them all). */
+function describeColumns(columns: Dataset['columns']): string {
+  const shown = columns.slice(0, 8).map((c) => `${c.name}:${c.type}${c.missing ? ` (${c.missing} missing)` : ''}`);
+  const more = columns.length > shown.length ? `, … ${columns.length - shown.length} more` : '';
+  return `${columns.length} columns: ${shown.join(', ')}${more}`;
+}
+
 function dataFingerprint(dataset: Dataset): string {
   const hash = createHash('sha256');
   for (const f of dataset.files) hash.update(`${f.sha256}\n`);
@@ -159,7 +166,7 @@ export async function trainJob(request: TrainJobRequest, events: TrainJobEvents 
       },
       timings,
     });
-    log('info', `data: ${dataset.train.length} training and ${dataset.eval.length} eval records; columns ${dataset.columns.map((c) => `${c.name}:${c.type}`).join(', ')}`);
+    log('info', `data: ${dataset.train.length} training and ${dataset.eval.length} eval records; ${describeColumns(dataset.columns)}`);
     for (const bad of dataset.skipped.slice(0, 5)) log('warn', `skipped ${bad.file}:${bad.line}: ${bad.reason}`);
     if (dataset.skipped.length > 5) log('warn', `skipped ${dataset.skipped.length} records in all`);
     if (dataset.train.length === 0) throw new Error('the training split is empty');

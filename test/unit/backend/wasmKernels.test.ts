@@ -59,3 +59,26 @@ test('a named backend that is missing fails with the reason, auto falls back', a
   assert.match(info.notChosen.tensorflow ?? '', /not installed/);
   assert.match(info.notChosen['tensorflow-gpu'] ?? '', /not installed/);
 });
+
+async function gradientsOn(name: 'cpu' | 'wasm', f: (xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]): Promise<number[][]> {
+  return onBackend(name, () => tf.grads((...xs: tf.Tensor[]) => f(xs) as tf.Scalar)(inputs()).map((t) => Array.from(t.dataSync())));
+}
+
+function assertClose(a: number[][], b: number[][], tol: number, what: string) {
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.max(...a[i].map((v, j) => Math.abs(v - b[i][j])));
+    assert.ok(d < tol, `${what}: gradient ${i} differs by ${d}`);
+  }
+}
+
+test('conv2d weight gradients (missing from the wasm build) match the cpu backend', async () => {
+  const f = ([x, w]: tf.Tensor[]) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')));
+  const inputs = () => [randomTensor([2, 6, 6, 3], 6), randomTensor([3, 3, 3, 4], 7)];
+  assertClose(await gradientsOn('wasm', f, inputs), await gradientsOn('cpu', f, inputs), 1e-3, 'conv2d');
+});
+
+test('gather gradients (UnsortedSegmentSum, for embeddings) match the cpu backend', async () => {
+  const f = ([table]: tf.Tensor[]) => tf.sum(tf.square(tf.gather(table, tf.tensor1d([0, 3, 3, 1], 'int32'))));
+  const inputs = () => [randomTensor([5, 4], 8)];
+  assertClose(await gradientsOn('wasm', f, inputs), await gradientsOn('cpu', f, inputs), 1e-5, 'gather');
+});
