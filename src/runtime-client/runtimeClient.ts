@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ErrorCodes, IPCMessageReader, IPCMessageWriter, type MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import {
   CancelRequest,
   InitializeRequest,
@@ -164,6 +164,14 @@ export class RuntimeClient {
     try {
       return await Promise.race([send(), exited]);
     } catch (err) {
+      // A request rejected because the connection closed is really a crash (the IPC channel closes just
+      // before the exit event): wait briefly for the exit, to say so with its code or signal.
+      const closed = err instanceof ResponseError && err.code === ErrorCodes.PendingResponseRejected;
+      if (closed || !(err instanceof ResponseError)) {
+        if (this.isRunning) await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        const exit = this.exitInfo as { code: number | null; signal: NodeJS.Signals | null } | undefined;
+        if (exit) throw new RuntimeExitedError(exit.code, exit.signal, during);
+      }
       if (err instanceof ResponseError) throw Object.assign(new Error(err.message), { code: err.code, data: err.data });
       throw err;
     }
