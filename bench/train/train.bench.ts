@@ -84,10 +84,15 @@ async function timeLoop(x: Float32Array, y: Float32Array): Promise<{ rate: numbe
   return { rate, tensorGrowth };
 }
 
+/** Debian's python3-torch lives in the system Python, which may not be the first python3 on PATH. */
+function pythonWithTorch(): string | undefined {
+  return ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+}
+
 function pytorchRate(): number | undefined {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return undefined;
-  const out = spawnSync('python3', [join(__dirname, 'torch_mlp.py'), String(N), String(EPOCHS)], { encoding: 'utf8' });
+  const python = pythonWithTorch();
+  if (!python) return undefined;
+  const out = spawnSync(python, [join(__dirname, 'torch_mlp.py'), String(N), String(EPOCHS)], { encoding: 'utf8' });
   const rate = Number(out.stdout.trim().split('\n').pop());
   return Number.isFinite(rate) ? rate : undefined;
 }
