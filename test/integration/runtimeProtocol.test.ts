@@ -41,6 +41,12 @@ test('train iris through the runtime process: notifications arrive, the result i
   assert.deepEqual((predictions as { label: string }[]).map((p) => p.label), ['setosa', 'virginica']);
 });
 
+test('digits (MLP) trains to ≥ 0.9 through the runtime process', async () => {
+  const result = await client.train({ specFile: join(ROOT, 'examples/digits/digits-mlp.modellab.yaml'), workspace: tempWorkspace() });
+  assert.equal(result.status, 'succeeded', result.error);
+  assert.ok(result.metrics.val_accuracy >= 0.9, `val_accuracy ${result.metrics.val_accuracy}`);
+});
+
 test('an invalid spec is a protocol error with located problems, and no run', async () => {
   const ws = tempWorkspace();
   const err = await client.train({ specFile: join(ROOT, 'examples/iris/modellab.yaml'), workspace: ws, overrides: ['training.epoch=3'] }).then(

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonLines, ROOT, runCli, tempWorkspace } from './cliHarness';
 
@@ -70,6 +70,42 @@ test('digits (8×8 images, conv net) trains to ≥ 0.9 eval accuracy', async () 
   const result = resultOf(train.stdout);
   assert.equal(result.status, 'succeeded');
   assert.ok(result.metrics.val_accuracy >= 0.9, `val_accuracy ${result.metrics.val_accuracy}`);
+});
+
+test('a trainer module (TypeScript, user-written) builds the model and trains iris to ≥ 0.9', async () => {
+  const train = await runCli(['train', 'examples/iris-trainer/modellab.yaml', '--json', '--workspace', tempWorkspace()]);
+  assert.equal(train.code, 0, train.stderr);
+  const result = resultOf(train.stdout);
+  assert.ok(result.metrics.val_accuracy >= 0.9, `val_accuracy ${result.metrics.val_accuracy}`);
+});
+
+test('regression: a numeric label trains a linear head, reports mae, and predicts values', async () => {
+  const ws = tempWorkspace();
+  let s = 3;
+  const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rows = ['x1,x2,color,y'];
+  for (let i = 0; i < 400; i++) {
+    const x1 = rand() * 10;
+    const x2 = rand() * 5;
+    const color = ['red', 'green', 'blue'][i % 3];
+    rows.push(`${x1},${x2},${color},${(2 * x1 - 3 * x2 + (color === 'red' ? 4 : 0) + (rand() - 0.5) * 0.2).toFixed(4)}`);
+  }
+  writeFileSync(join(ws, 'data.csv'), rows.join('\n'));
+  writeFileSync(
+    join(ws, 'modellab.yaml'),
+    'name: linear\ndata: { source: data.csv, label: y, split: { eval: 0.25, seed: 1 } }\n' +
+      'model: { layers: [ { type: dense, units: 16, activation: relu } ] }\n' +
+      'training: { epochs: 150, batchSize: 32, optimizer: { type: adam, learningRate: 0.02 }, seed: 1 }\n',
+  );
+  const train = await runCli(['train', join(ws, 'modellab.yaml'), '--json']);
+  assert.equal(train.code, 0, train.stderr);
+  const result = resultOf(train.stdout);
+  assert.deepEqual(Object.keys(result.metrics).sort(), ['loss', 'mae', 'val_loss', 'val_mae']);
+  assert.ok(result.metrics.val_mae < 0.5, `val_mae ${result.metrics.val_mae} (y spans about -15..24)`);
+  writeFileSync(join(ws, 'one.jsonl'), '{"x1": 5, "x2": 1, "color": "red"}\n');
+  const predict = await runCli(['predict', result.bundleDir!, '--instances', join(ws, 'one.jsonl')]);
+  const [p] = jsonLines(predict.stdout) as { value: number }[];
+  assert.ok(Math.abs(p.value - 11) < 1, `predicted ${p.value} for 2·5 − 3·1 + 4 = 11`);
 });
 
 test('plain output: one line per epoch and a closing summary when stdout is not a terminal', async () => {
