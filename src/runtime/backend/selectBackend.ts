@@ -146,6 +146,9 @@ export function isBackendRequest(value: string): value is BackendRequest {
  * reason (a user who asks for the GPU wants to know it is not there, not to get the CPU silently).
  */
 export async function selectBackend(requested: BackendRequest = 'auto'): Promise<BackendInfo> {
+  // Production mode silences TensorFlow.js's console advice ("install our node backend…"): the engine
+  // reports the backend and why better ones were not used itself, in its own words.
+  tf.env().set('PROD', true);
   const notChosen: Partial<Record<BackendName, string>> = {};
   const rungs = requested === 'auto' ? BACKEND_NAMES : [requested];
   for (const rung of rungs) {
