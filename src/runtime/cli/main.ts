@@ -8,6 +8,7 @@ import { SpecError } from '../spec/specError';
 import { DataError } from '../data/dataError';
 import { collect } from './cliArgs';
 import { CliError, EXIT } from './exitCodes';
+import { registerBatchPredictCommand } from './batchPredictCommand';
 import { predictCommand } from './predictCommand';
 import { trainCommand } from './trainCommand';
 import { validateCommand } from './validateCommand';
@@ -54,6 +55,8 @@ program
   .argument('<spec>', 'job spec file (YAML or JSON)')
   .option('--set <key=value>', 'override a spec field (repeatable)', collect, [])
   .action(run(validateCommand));
+
+registerBatchPredictCommand(program);
 
 program.exitOverride();
 

@@ -1,0 +1,85 @@
+/**
+ * The instances of a batch job, streamed from its input files in order, each with the file and line it
+ * came from. Lines that cannot be read are yielded too (as `bad`), so the job can report them and go on.
+ */
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { readBytes } from '../data/openDataFile';
+import { readDataFile } from '../data/readDataFile';
+import { resolveSource, type SourceFile } from '../data/readSource';
+import { shorten } from '../data/values';
+
+export interface InputFile extends SourceFile {
+  /** Size on disk, for the progress estimate and to tell on resume that the input is the same. */
+  bytes: number;
+}
+
+/** Where a record is: input file index (in job order) and 1-based line. */
+export interface InputPosition {
+  file: number;
+  line: number;
+}
+
+export type InputItem = InputPosition & {
+  /** Approximate bytes of input this item covers, for progress. */
+  bytes: number;
+} & ({ instance: unknown; json: string } | { bad: string; text: string });
+
+export async function resolveInputs(patterns: string[], baseDir: string): Promise<InputFile[]> {
+  const files = await resolveSource(patterns, baseDir);
+  return Promise.all(files.map(async (f) => ({ ...f, bytes: (await stat(f.path)).size })));
+}
+
+/** Items after `from` (exclusive): the files before it are not opened, its own lines up to it are skipped. */
+export async function* readInputItems(files: InputFile[], from?: InputPosition): AsyncGenerator<InputItem> {
+  for (let i = from?.file ?? 0; i < files.length; i++) {
+    const after = from && i === from.file ? from.line : 0;
+    const items = files[i].format === 'jsonl' ? readJsonValues(files[i], i, after) : readCsvRecords(files[i], i, after);
+    yield* items;
+  }
+}
+
+/**
+ * JSON Lines as Vertex AI reads them: any JSON value per line (an object for Model Lab bundles, an array
+ * for tensor models), so the dataset reader, which accepts only flat records, is not the right one here.
+ * Lines are split by readline over the shared byte reader (which handles .gz).
+ */
+async function* readJsonValues(file: InputFile, index: number, after: number): AsyncGenerator<InputItem> {
+  const input = Readable.from(readBytes(file.path, file.name));
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let line = 0;
+  try {
+    for await (let text of lines) {
+      line++;
+      if (line <= after) continue;
+      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const bytes = text.length + 1;
+      if (text.trim() === '') continue;
+      let instance: unknown;
+      try {
+        instance = JSON.parse(text);
+      } catch (err) {
+        yield { file: index, line, bytes, bad: `invalid JSON (${shorten((err as Error).message, 80)})`, text };
+        continue;
+      }
+      yield { file: index, line, bytes, instance, json: text };
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+/** CSV through the dataset reader: a header row, one object instance per record, typed as training reads them. */
+async function* readCsvRecords(file: InputFile, index: number, after: number): AsyncGenerator<InputItem> {
+  for await (const item of readDataFile(file)) {
+    if ('bad' in item) {
+      if (item.bad.line <= after) continue;
+      yield { file: index, line: item.bad.line, bytes: item.bad.text.length + 1, bad: item.bad.reason, text: item.bad.text };
+    } else {
+      if (item.origin.line <= after) continue;
+      yield { file: index, line: item.origin.line, bytes: item.text.length + 1, instance: item.record, json: JSON.stringify(item.record) };
+    }
+  }
+}
