@@ -141,3 +141,161 @@ export interface RuntimeErrorData {
   problems?: { file: string; line: number; column: number; path: string; message: string; suggestion?: string }[];
   runId?: string;
 }
+
+// ══ HyperTune studies ═══════════════════════════════════════════════════════
+// A study runs in the runtime process; its trials run in worker processes the runtime spawns (one
+// runtime child per parallel slot, reused across trials) or as Python processes. Every notification
+// names its study; trial notifications name the trial ('1', '2', … as Cloud ML Engine numbers them).
+
+/** Trial states as the study machinery reports them (see src/runtime/tune/algorithm.ts). */
+export type TrialPhase = 'created' | 'active' | 'completed' | 'stopped' | 'failed';
+
+export type StudyJobState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/** One trial in Cloud ML Engine's `HyperparameterOutput` shape, plus our `runId`, `durationSeconds`, `error`. */
+export interface HyperparameterTrialOutput {
+  trialId: string;
+  /** Every value a string, as the service returns them. */
+  hyperparameters: Record<string, string>;
+  /** `trainingStep` is an int64, so a string. */
+  finalMetric?: { trainingStep: string; objectiveValue: number };
+  isTrialStoppedEarly: boolean;
+  startTime?: string;
+  endTime?: string;
+  /** Cloud's Job state: an early-stopped trial SUCCEEDED; QUEUED/RUNNING only while the study runs. */
+  state: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  runId: string;
+  durationSeconds?: number;
+  error?: string;
+}
+
+/** Cloud ML Engine's `trainingOutput` of a hyperparameter tuning job. */
+export interface TrainingOutput {
+  /** int64 as a string. */
+  completedTrialCount: string;
+  /** Best first by the goal. */
+  trials: HyperparameterTrialOutput[];
+  isHyperparameterTuningJob: true;
+  hyperparameterMetricTag: string;
+}
+
+export interface TuneParams {
+  /** A job spec with `hyperparameters`, or a Cloud `Job` config (`trainingInput`) for a Python trainer. */
+  specFile?: string;
+  /** Continue this study (from `.modellab/studies/<id>/`); `specFile` may then be left out. */
+  resumeStudyId?: string;
+  /** A study id chosen by the client, so it can match notifications before the answer. */
+  studyId?: string;
+  workspace?: string;
+  overrides?: string[];
+  /** Overrides `maxParallelTrials`. */
+  parallel?: number;
+  /** A trial running longer is stopped and FAILED. */
+  trialTimeoutSeconds?: number;
+  /** Seed of the search algorithm (default: random, recorded in study.json). */
+  seed?: number;
+  backend?: BackendRequest;
+}
+export interface TuneResult {
+  studyId: string;
+  studyDir: string;
+  state: Exclude<StudyJobState, 'RUNNING'>;
+  message?: string;
+  trainingOutput: TrainingOutput;
+}
+export const TuneRequest = new RequestType<TuneParams, TuneResult, void>('tune');
+
+export interface StopTrialParams {
+  studyId: string;
+  trialId: string;
+}
+/** Stops one running trial; it ends STOPPED with the metrics and bundle it has (not counted as stopped early). */
+export const StopTrialRequest = new RequestType<StopTrialParams, { stopped: boolean }, void>('stopTrial');
+
+export interface StopStudyParams {
+  studyId: string;
+}
+/** Stops a study cleanly: running trials are cancelled and re-queued, the study is CANCELLED and resumable. */
+export const StopStudyRequest = new RequestType<StopStudyParams, { stopped: boolean }, void>('stopStudy');
+
+export interface ListStudiesParams {
+  workspace: string;
+}
+export interface StudySummary {
+  studyId: string;
+  name: string;
+  state: StudyJobState;
+  /** RUNNING in its files, but its process is gone: resume it. */
+  interrupted: boolean;
+  algorithm: string;
+  goal: string;
+  hyperparameterMetricTag: string;
+  maxTrials: number;
+  counts: { completed: number; stopped: number; failed: number; active: number };
+  best?: { trialId: string; objective: number };
+  createdAt: string;
+  endedAt?: string;
+}
+export const ListStudiesRequest = new RequestType<ListStudiesParams, { studies: StudySummary[] }, void>('studies');
+
+export interface GetStudyParams {
+  workspace: string;
+  studyId: string;
+}
+export const GetStudyRequest = new RequestType<GetStudyParams, { study: StudySummary; trainingOutput: TrainingOutput }, void>('study');
+
+// ── study notifications (runtime → client) ──
+export interface StudyStateParams {
+  studyId: string;
+  studyDir: string;
+  name: string;
+  state: StudyJobState;
+  algorithm: string;
+  goal: string;
+  hyperparameterMetricTag: string;
+  maxTrials: number;
+  parallel: number;
+  resumed: boolean;
+  message?: string;
+}
+export const StudyStateNotification = new NotificationType<StudyStateParams>('study/state');
+
+export interface StudySuggestionParams {
+  studyId: string;
+  algorithm: string;
+  /** The trials created for these suggestions, in order. */
+  trials: { trialId: string; parameters: Record<string, number | string> }[];
+  /** Milliseconds the algorithm took. */
+  elapsedMs: number;
+}
+export const StudySuggestionNotification = new NotificationType<StudySuggestionParams>('study/suggestion');
+
+export interface TrialStateParams {
+  studyId: string;
+  trialId: string;
+  state: TrialPhase;
+  parameters: Record<string, number | string>;
+  runId: string;
+  /** For completed and stopped trials. */
+  finalMetric?: { trainingStep: number; objectiveValue: number };
+  isTrialStoppedEarly: boolean;
+  /** Why it failed or was stopped. */
+  message?: string;
+  /** The best trial so far (after this change). */
+  best?: { trialId: string; objective: number };
+}
+export const StudyTrialStateNotification = new NotificationType<TrialStateParams>('study/trialState');
+
+export interface StudyMeasurementParams {
+  studyId: string;
+  trialId: string;
+  runId: string;
+  /** The hyperparameterMetricTag. */
+  tag: string;
+  step: number;
+  value: number;
+  /** Every metric of the epoch, for spec-defined models. */
+  metrics?: Record<string, number>;
+}
+export const StudyMeasurementNotification = new NotificationType<StudyMeasurementParams>('study/measurement');
+// ══ end of HyperTune studies ════════════════════════════════════════════════
