@@ -13,8 +13,9 @@ import { build } from 'esbuild';
 import Module from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type { HyperparameterValues } from '../spec/jobSpec';
+import type { TrainerReporting } from './trainerReports';
 
-export interface TrainerContext {
+export interface TrainerContext extends TrainerReporting {
   inputShape: number[];
   /** Number of classes; 0 for regression. */
   numClasses: number;

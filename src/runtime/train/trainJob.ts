@@ -24,6 +24,7 @@ import type { Dataset } from '../data/records';
 import { buildLayersModel } from '../model/buildLayersModel';
 import type { ModelShape } from '../model/modelShape';
 import { buildFromTrainer } from '../model/trainerModule';
+import { TrainerReports } from '../model/trainerReports';
 import { CHECKPOINT_DIR, MODEL_DIR } from '../runs/runRecord';
 import { newRunId, RunFolder } from '../runs/runFolder';
 import type { HyperparameterValues, JobSpec, EarlyStoppingSpec } from '../spec/jobSpec';
@@ -79,13 +80,15 @@ function modelShape(t: FittedTransform): ModelShape {
   };
 }
 
-async function buildModel(loaded: LoadedSpec, shape: ModelShape, hyperparameters: HyperparameterValues, seed: number): Promise<tfl.LayersModel> {
+async function buildModel(loaded: LoadedSpec, shape: ModelShape, hyperparameters: HyperparameterValues, seed: number, reports: TrainerReports): Promise<tfl.LayersModel> {
   const model = loaded.spec.model;
   if ('trainer' in model) {
     return buildFromTrainer(resolve(loaded.baseDir, model.trainer), {
       inputShape: shape.inputShape,
       numClasses: shape.task === 'classification' ? shape.outputUnits : 0,
       hyperparameters,
+      report: reports.report,
+      onEpochEnd: reports.onEpochEnd,
     });
   }
   return buildLayersModel(model, shape, seed);
@@ -181,7 +184,9 @@ export async function trainJob(request: TrainJobRequest, events: TrainJobEvents 
     log('info', `transform: ${transform.features.length} features → ${transform.inputWidth} inputs; task ${transform.label.task}${transform.label.task === 'classification' ? ` (${transform.label.classes.length} classes)` : ''}`);
 
     progress({ phase: 'building-model' });
-    model = await buildModel(loaded, shape, hyperparameters, seed);
+    // What a trainer module reports (ctx.report) joins each epoch's metrics.
+    const reports = new TrainerReports();
+    model = await buildModel(loaded, shape, hyperparameters, seed, reports);
     checkModelFits(model, shape, 'trainer' in spec.model);
     const training = spec.training ?? {};
     const lossName = training.loss ?? defaultLoss(shape.task);
@@ -232,7 +237,8 @@ export async function trainJob(request: TrainJobRequest, events: TrainJobEvents 
       shuffle: training.shuffle ?? true,
       signal: request.signal,
       onBatchProgress: (p) => progress({ phase: 'training', ...p }),
-      onEpochEnd: async (epoch, logs, improved) => {
+      onEpochEnd: async (epoch, epochLogs, improved) => {
+        const logs = await reports.endEpoch(epoch, epochLogs, model!);
         const elapsed = seconds(t0);
         run.appendEvent({ type: 'epoch', epoch, time: new Date().toISOString(), elapsed, metrics: logs });
         summaries!.writeEpoch(epoch - 1, logs);
