@@ -6,9 +6,10 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ModelEngine, ModelLoader } from './modelEngine';
 import { tfjsBundleLoader } from './engines/tfjsBundleEngine';
+import { xgboostLoader } from './engines/xgboostEngine';
 
 /** Best first: more specific formats before more general ones. */
-export const MODEL_LOADERS: ModelLoader[] = [tfjsBundleLoader];
+export const MODEL_LOADERS: ModelLoader[] = [tfjsBundleLoader, xgboostLoader];
 
 export async function detectFramework(dir: string): Promise<ModelLoader | undefined> {
   for (const loader of MODEL_LOADERS) {
