@@ -13,7 +13,7 @@ import { float, type GraphBuilder } from './graphBuilder';
 
 /** tfjs-core's selu constants (scale·alpha and scale), to double precision; the attributes store them as float32. */
 const SELU_SCALE = 1.0507009873554805;
-const SELU_ALPHA = 1.7580993408473769 / SELU_SCALE;
+const SELU_ALPHA = 1.7580993408473768 / SELU_SCALE;
 
 /** tfjs serialises activations by class name ('hardSigmoid', 'relu6'…); Keras files say 'hard_sigmoid'. */
 export function normaliseActivation(name: unknown): string {
