@@ -9,6 +9,7 @@ import { DataError } from '../data/dataError';
 import { collect } from './cliArgs';
 import { CliError, EXIT } from './exitCodes';
 import { registerBatchPredictCommand } from './batchPredictCommand';
+import { registerServeCommands } from './serveCommands';
 import { predictCommand } from './predictCommand';
 import { trainCommand } from './trainCommand';
 import { validateCommand } from './validateCommand';
@@ -57,6 +58,7 @@ program
   .action(run(validateCommand));
 
 registerBatchPredictCommand(program);
+registerServeCommands(program);
 
 program.exitOverride();
 
