@@ -9,7 +9,7 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
 export const PROTOCOL_VERSION = 1;
 
-export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendRequest = 'auto' | 'webgpu' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendReport {
   name: string;

@@ -14,8 +14,9 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { patchWasmMatMul } from './wasmMatMulPatch';
 import { installWasmCpuFallback } from './wasmCpuFallback';
+import { currentAdapter, describeWebGpuDevice, type GpuAdapterReport, tryWebGpu } from './webgpuBackend';
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendRequest = BackendName | 'auto';
 
@@ -29,6 +30,8 @@ export interface BackendInfo {
   notChosen: Partial<Record<BackendName, string>>;
   device: string;
   simd?: boolean;
+  /** The GPU adapter, when the backend is `webgpu`. */
+  adapter?: GpuAdapterReport;
   tfjsVersion: string;
 }
 
@@ -112,8 +115,11 @@ async function tryWasm(): Promise<string | undefined> {
   return undefined;
 }
 
-async function tryRung(rung: BackendName): Promise<string | undefined> {
+async function tryRung(rung: BackendName, requested: BackendRequest): Promise<string | undefined> {
   switch (rung) {
+    case 'webgpu':
+      // A software adapter is taken only when asked for by name.
+      return tryWebGpu(requested === 'webgpu' ? 'webgpu' : 'auto');
     case 'tensorflow-gpu':
     case 'tensorflow':
       return tryNative(rung);
@@ -126,6 +132,8 @@ async function tryRung(rung: BackendName): Promise<string | undefined> {
 
 function describeDevice(rung: BackendName): string {
   switch (rung) {
+    case 'webgpu':
+      return describeWebGpuDevice();
     case 'tensorflow-gpu':
       return 'GPU (CUDA, libtensorflow)';
     case 'tensorflow':
@@ -152,7 +160,7 @@ export async function selectBackend(requested: BackendRequest = 'auto'): Promise
   const notChosen: Partial<Record<BackendName, string>> = {};
   const rungs = requested === 'auto' ? BACKEND_NAMES : [requested];
   for (const rung of rungs) {
-    const reason = await tryRung(rung);
+    const reason = await tryRung(rung, requested);
     if (reason === undefined) {
       await tf.ready();
       return {
@@ -162,6 +170,7 @@ export async function selectBackend(requested: BackendRequest = 'auto'): Promise
         notChosen,
         device: describeDevice(rung),
         simd: rung === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : undefined,
+        adapter: rung === 'webgpu' ? currentAdapter() : undefined,
         tfjsVersion: tf.version_core,
       };
     }

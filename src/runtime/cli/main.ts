@@ -15,7 +15,7 @@ import { trainCommand } from './trainCommand';
 import { validateCommand } from './validateCommand';
 
 const backendOption = () =>
-  new Option('--backend <name>', 'TensorFlow.js backend: auto picks the best available').default('auto').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+  new Option('--backend <name>', 'TensorFlow.js backend: auto picks the best available').default('auto').choices(['auto', 'webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
 
 /** Wraps a command so its resolved number becomes the exit code. */
 function run<A extends unknown[]>(action: (...args: A) => Promise<number>) {
