@@ -90,12 +90,13 @@ class Accumulator {
     });
     this.count += n;
   }
-  peek(index: number): number {
-    return this.count ? this.sums[index].dataSync()[0] / this.count : NaN;
+  // Reads are asynchronous: the webgpu backend cannot read GPU memory synchronously in Node.
+  async peek(index: number): Promise<number> {
+    return this.count ? (await this.sums[index].data())[0] / this.count : NaN;
   }
-  read(prefix = ''): EpochLogs {
+  async read(prefix = ''): Promise<EpochLogs> {
     const logs: EpochLogs = {};
-    this.names.forEach((name, i) => (logs[prefix + name] = this.peek(i)));
+    for (const [i, name] of this.names.entries()) logs[prefix + name] = await this.peek(i);
     return logs;
   }
   dispose(): void {
@@ -127,7 +128,7 @@ export async function evaluateExamples(
         acc.add([loss(y, p), ...metrics.map((m) => m.fn(y, p))], count);
       });
     }
-    return acc.read();
+    return await acc.read();
   } finally {
     acc.dispose();
   }
@@ -183,7 +184,7 @@ export async function runTrainingLoop(options: TrainLoopOptions): Promise<TrainL
           const now = performance.now();
           if (options.onBatchProgress && (now - lastPeek > 250 || b === batches - 1)) {
             lastPeek = now;
-            options.onBatchProgress({ epoch, epochs: options.epochs, batch: b + 1, batches, loss: acc.peek(0) });
+            options.onBatchProgress({ epoch, epochs: options.epochs, batch: b + 1, batches, loss: await acc.peek(0) });
           }
           if (now - lastYield > yieldEveryMs) {
             await nextTurn();
@@ -195,7 +196,7 @@ export async function runTrainingLoop(options: TrainLoopOptions): Promise<TrainL
           }
         }
         if (cancelled) break;
-        const logs = acc.read();
+        const logs = await acc.read();
         if (options.eval && options.eval.n > 0) {
           const evalLogs = await evaluateExamples(model, options.eval, loss, metrics);
           for (const [k, v] of Object.entries(evalLogs)) logs[`val_${k}`] = v;
