@@ -10,8 +10,10 @@ import { collect } from './cliArgs';
 import { CliError, EXIT } from './exitCodes';
 import { registerBatchPredictCommand } from './batchPredictCommand';
 import { registerServeCommands } from './serveCommands';
+import { registerLocalTrainCommand } from './localTrainCommand';
 import { predictCommand } from './predictCommand';
 import { trainCommand } from './trainCommand';
+import { registerTuneCommands } from './tuneCommands';
 import { validateCommand } from './validateCommand';
 
 const backendOption = () =>
@@ -59,6 +61,8 @@ program
 
 registerBatchPredictCommand(program);
 registerServeCommands(program);
+registerLocalTrainCommand(program);
+registerTuneCommands(program);
 
 program.exitOverride();
 

@@ -28,8 +28,11 @@ export interface PythonTrialOptions {
   module: string;
   /** User args (what follows `--` for gcloud). */
   args?: string[];
-  /** Passed as `--job-dir`; created (relative to the working directory, as the trainer will see it). */
-  jobDir: string;
+  /**
+   * Passed as `--job-dir` and created (a relative path is relative to the working directory, as the trainer
+   * sees it; a `gs://` one is passed on untouched). Absent: no `--job-dir`, as gcloud without the flag.
+   */
+  jobDir?: string;
   /** Passed as `--name=value` after the user args. */
   hyperparameters?: Record<string, number | string>;
   /** Set for tuning trials ('1', '2', ... as Cloud numbers them). */
@@ -92,7 +95,7 @@ export async function runPythonTrial(options: PythonTrialOptions): Promise<Pytho
     } catch (error) {
       throw new PythonLaunchError((error as Error).message);
     }
-    if (!isRemotePath(options.jobDir)) await mkdir(resolve(launch.cwd, options.jobDir), { recursive: true });
+    if (options.jobDir !== undefined && !isRemotePath(options.jobDir)) await mkdir(resolve(launch.cwd, options.jobDir), { recursive: true });
     const log = options.logFile ? await openLog(options.logFile) : undefined;
     try {
       return await supervise(launch, options, metrics?.reader, log);

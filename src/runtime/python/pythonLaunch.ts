@@ -10,7 +10,7 @@ export interface LaunchInput {
   packagePath: string;
   module: string;
   args?: string[];
-  jobDir: string;
+  jobDir?: string;
   hyperparameters?: Record<string, number | string>;
   trialId?: string;
   python?: string;
@@ -79,14 +79,15 @@ export function isRemotePath(path: string): boolean {
 /**
  * The full launch. Arguments are the user's, then the hyperparameters (after the user's, so that with
  * argparse a tuned value wins over a default the user also wrote), then `--job-dir <dir>` last, as gcloud
- * appends it. `TF_CONFIG.job.args` holds all of them, as gcloud's does. The job dir is passed as written:
+ * appends it (and not at all without a job dir, as gcloud). `TF_CONFIG.job.args` holds all of them, as gcloud's does. The job dir is passed as written:
  * gcloud does not resolve it, so a relative one is relative to `cwd`.
  */
 export function buildPythonLaunch(input: LaunchInput): PythonLaunch {
   if (!isPythonModuleName(input.module)) {
     throw new Error(`'${input.module}' is not a Python module name (dotted identifiers, e.g. trainer.task)`);
   }
-  const args = [...(input.args ?? []), ...hyperparameterArgs(input.hyperparameters), '--job-dir', input.jobDir];
+  const jobDirArgs = input.jobDir !== undefined ? ['--job-dir', input.jobDir] : [];
+  const args = [...(input.args ?? []), ...hyperparameterArgs(input.hyperparameters), ...jobDirArgs];
   const tfConfig: LocalTfConfig = {
     job: { job_name: input.module, args },
     // gcloud leaves `task` empty when not distributed. A trial adds only `trial`, as the service does: a task
