@@ -221,9 +221,10 @@ function globalPooling(op: 'ReduceMean' | 'ReduceMax', spatialAxes: number): Con
 const flatten: Converter = (c, x) => c.natural(c.g.node('Flatten', [c.toNhwc(x)], `${c.hint}/flatten`, { axis: 1 }));
 
 const reshape: Converter = (c, x) => {
-  const target = (c.config.targetShape as number[] | undefined) ?? c.fail('no targetShape');
-  // Reshape's 0 copies the input's dimension: the batch, whatever its size.
-  const shape = c.g.int64Tensor(`${c.hint}/shape`, [0, ...target]);
+  const target = (c.config.targetShape as (number | null)[] | undefined) ?? c.fail('no targetShape');
+  // Reshape's 0 copies the input's dimension: the batch, whatever its size. tfjs keeps the inferred
+  // dimension as -1 or (after a round trip through JSON) null; ONNX wants -1.
+  const shape = c.g.int64Tensor(`${c.hint}/shape`, [0, ...target.map((d) => (d === null || d < 0 ? -1 : d))]);
   return c.natural(c.g.node('Reshape', [c.toNhwc(x), shape], `${c.hint}/reshape`));
 };
 

@@ -5,11 +5,15 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ModelEngine, ModelLoader } from './modelEngine';
+import { onnxBundleLoader } from './engines/onnxBundleEngine';
+import { onnxLoader } from './engines/onnxEngine';
 import { tfjsBundleLoader } from './engines/tfjsBundleEngine';
 import { xgboostLoader } from './engines/xgboostEngine';
 
 /** Best first: more specific formats before more general ones. */
-export const MODEL_LOADERS: ModelLoader[] = [tfjsBundleLoader, xgboostLoader];
+// onnxBundleLoader serves bundles through ONNX Runtime and falls back to TensorFlow.js itself; the
+// plain onnxLoader comes after the bundle loaders, whose folders may hold a cached model.onnx.
+export const MODEL_LOADERS: ModelLoader[] = [onnxBundleLoader, tfjsBundleLoader, xgboostLoader, onnxLoader];
 
 export async function detectFramework(dir: string): Promise<ModelLoader | undefined> {
   for (const loader of MODEL_LOADERS) {

@@ -1,0 +1,69 @@
+/**
+ * The ONNX form of a Model Lab bundle's layers model, cached in the bundle as `model.onnx`. The
+ * cache records a fingerprint of the TensorFlow.js files it was made from, so a bundle rewritten in
+ * place (new weights, same folder) is converted again instead of serving stale weights.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import { createHash } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readLayersModel } from '../bundle/layersModelFiles';
+import { MODEL_JSON } from '../bundle/layersModelFiles';
+import { convertLayersModelToOnnx } from './convertLayersModel';
+import { decodeModel } from './onnxProto';
+
+export const BUNDLE_ONNX_FILE = 'model.onnx';
+const SOURCE_KEY = 'modellab.source_sha256';
+
+/** sha256 over model.json and its weight shards, in manifest order. */
+export async function layersModelFingerprint(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const json = await readFile(join(dir, MODEL_JSON));
+  hash.update(json);
+  const manifest = JSON.parse(json.toString('utf8')) as { weightsManifest?: { paths: string[] }[] };
+  for (const group of manifest.weightsManifest ?? []) for (const path of group.paths) hash.update(await readFile(join(dir, path)));
+  return hash.digest('hex');
+}
+
+function metadataOf(bytes: Uint8Array, key: string): string | undefined {
+  try {
+    return decodeModel(bytes).metadataProps?.find((p) => p.key === key)?.value;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface BundleOnnx {
+  bytes: Uint8Array;
+  /** True when read from a cache made from the same TensorFlow.js files. */
+  fromCache: boolean;
+}
+
+/**
+ * Converts the bundle's layers model (or reads the up-to-date cache). Throws UnsupportedLayerError
+ * when a layer does not convert. Writing the cache is best effort: a read-only model folder still serves.
+ */
+export async function bundleOnnx(dir: string, labels?: string[]): Promise<BundleOnnx> {
+  const fingerprint = await layersModelFingerprint(dir);
+  const cacheFile = join(dir, BUNDLE_ONNX_FILE);
+  const cached = await readFile(cacheFile).catch(() => undefined);
+  if (cached && metadataOf(cached, SOURCE_KEY) === fingerprint) return { bytes: cached, fromCache: true };
+  const model = await readLayersModel(dir);
+  let bytes: Uint8Array;
+  try {
+    const metadata: Record<string, string> = { [SOURCE_KEY]: fingerprint };
+    if (labels) metadata['modellab.labels'] = JSON.stringify(labels);
+    bytes = convertLayersModelToOnnx(model, { metadata });
+  } finally {
+    model.dispose();
+  }
+  // Written beside and renamed, so a concurrent reader never sees half a file.
+  const partial = `${cacheFile}.partial-${process.pid}`;
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, cacheFile);
+  } catch {
+    await rm(partial, { force: true }).catch(() => undefined);
+  }
+  return { bytes, fromCache: false };
+}
