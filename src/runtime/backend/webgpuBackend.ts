@@ -14,6 +14,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeDrivers, inspectVulkan } from './vulkanEnv';
+import { probeInChild, type ProbedAdapter } from './webgpuProbe';
 
 /** What a run and `model-lab doctor` report about the GPU adapter. */
 export interface GpuAdapterReport {
@@ -27,13 +28,17 @@ export interface GpuAdapterReport {
   api: 'Vulkan' | 'Metal' | 'D3D12';
   /** The limits that bound tensor and batch sizes. */
   limits: Record<string, number>;
-  features: string[];
+  /** Optional WebGPU features (reported by `doctor`; left out of run records). */
+  features?: string[];
 }
 
 export interface WebGpuProbe {
-  adapter?: GpuAdapterReport;
-  /** Why there is no usable adapter; undefined when there is one. */
+  /** Adapters found, high-performance first. */
+  adapters: GpuAdapterReport[];
+  /** Why there is no adapter at all; undefined when there is one. */
   reason?: string;
+  /** Dawn's own messages about the drivers (harmless warnings left out). */
+  dawnMessages: string[];
 }
 
 // Minimal shapes of the parts of the WebGPU API used here (the full @webgpu/types would add DOM-like
@@ -117,12 +122,11 @@ export function ensureXdgRuntimeDir(): void {
   }
 }
 
-function describeAdapter(adapter: GpuAdapterLike): GpuAdapterReport {
-  const info = adapter.info ?? {};
+function report(info: GpuAdapterInfoLike, allLimits: Record<string, number>, features: Iterable<string>, fallback: boolean): GpuAdapterReport {
   const description = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unknown adapter';
-  const software = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || info.architecture === 'software' || SOFTWARE_NAMES.test(description);
+  const software = fallback || info.isFallbackAdapter === true || info.architecture === 'software' || SOFTWARE_NAMES.test(description);
   const limits: Record<string, number> = {};
-  for (const key of KEY_LIMITS) if (typeof adapter.limits[key] === 'number') limits[key] = adapter.limits[key];
+  for (const key of KEY_LIMITS) if (typeof allLimits[key] === 'number') limits[key] = allLimits[key];
   return {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
@@ -131,17 +135,29 @@ function describeAdapter(adapter: GpuAdapterLike): GpuAdapterReport {
     software,
     api: platformApi(),
     limits,
-    features: [...adapter.features].sort(),
+    features: [...features].sort(),
   };
 }
 
-/** Why Dawn found no adapter, from what the platform has; on Linux the Vulkan loader and drivers say it. */
-function noAdapterReason(): string {
+function describeAdapter(adapter: GpuAdapterLike): GpuAdapterReport {
+  return report(adapter.info ?? {}, adapter.limits, adapter.features, adapter.isFallbackAdapter === true);
+}
+
+function describeProbed(adapter: ProbedAdapter): GpuAdapterReport {
+  return report(adapter, adapter.limits, adapter.features, adapter.isFallbackAdapter);
+}
+
+/**
+ * Why Dawn found no adapter, from what the platform has: on Linux the Vulkan loader and drivers tell a
+ * missing loader, an empty driver list and a driver too old apart; Dawn's first message says the rest.
+ */
+function noAdapterReason(dawnMessages: string[] = []): string {
   if (process.platform !== 'linux') return `no adapter: no ${platformApi()} GPU that Dawn supports was found`;
   const vulkan = inspectVulkan();
   if (!vulkan.loader) return 'no Vulkan loader (libvulkan.so.1 not found; install libvulkan1)';
   if (vulkan.drivers.length === 0) return `no adapter: no Vulkan driver (${describeDrivers(vulkan)})`;
-  return `no adapter: driver too old (Dawn needs Vulkan 1.1 drivers with shaderUniform*ArrayDynamicIndexing, e.g. Mesa ≥ 24 or a current GPU driver; found ${describeDrivers(vulkan)}; \`model-lab doctor\` shows Dawn's own messages)`;
+  const dawn = dawnMessages.find((m) => /required|not supported|unsupported|version/i.test(m)) ?? dawnMessages[0];
+  return `no adapter: driver too old (Dawn needs Vulkan 1.1 drivers such as Mesa ≥ 24 or a current GPU driver; found ${describeDrivers(vulkan)}${dawn ? `; Dawn: ${dawn}` : ''})`;
 }
 
 let loaded: Promise<WebGpuModule | undefined> | undefined;
@@ -196,10 +212,23 @@ async function requestAdapter(): Promise<{ adapter?: GpuAdapterLike; reason?: st
   return adapter ? { adapter } : { reason: noAdapterReason() };
 }
 
-/** Looks for a WebGPU adapter in this process, without initialising the backend. */
-export async function probeWebGpu(): Promise<WebGpuProbe> {
-  const { adapter, reason } = await requestAdapter();
-  return adapter ? { adapter: describeAdapter(adapter) } : { reason };
+let isolated: Promise<WebGpuProbe> | undefined;
+
+/**
+ * Looks for WebGPU adapters in a child process (see webgpuProbe.ts for why), once per process.
+ * Nothing of the GPU stack is loaded into this process.
+ */
+export function probeWebGpu(): Promise<WebGpuProbe> {
+  isolated ??= (async (): Promise<WebGpuProbe> => {
+    const entry = resolveWebGpuPackage();
+    if (!entry) return { adapters: [], reason: 'the webgpu package is not installed', dawnMessages: [] };
+    ensureXdgRuntimeDir();
+    const probe = await probeInChild(entry);
+    const adapters = probe.adapters.map(describeProbed);
+    if (adapters.length > 0) return { adapters, dawnMessages: probe.dawnMessages };
+    return { adapters, reason: probe.failure ?? noAdapterReason(probe.dawnMessages), dawnMessages: probe.dawnMessages };
+  })();
+  return isolated;
 }
 
 // ── GPU failures ─────────────────────────────────────────────────────────────
@@ -348,6 +377,13 @@ export async function tryWebGpu(requested: 'auto' | 'webgpu'): Promise<string | 
     if (requested === 'auto' && current.adapter.software) return `adapter is software (${current.adapter.description})`;
     return (await tf.setBackend('webgpu')) ? undefined : 'the webgpu backend did not initialise';
   }
+  if (requested === 'auto') {
+    // Decide from the isolated probe first: without a hardware adapter the GPU stack stays out of the engine.
+    const probe = await probeWebGpu();
+    const first = probe.adapters[0];
+    if (!first) return probe.reason ?? noAdapterReason();
+    if (first.software) return `adapter is software (${first.description})`;
+  }
   const { adapter, reason } = await requestAdapter();
   if (!adapter) return reason;
   const report = describeAdapter(adapter);
@@ -364,7 +400,9 @@ export async function tryWebGpu(requested: 'auto' | 'webgpu'): Promise<string | 
 
 /** The adapter the `webgpu` backend uses (or was last probed), for run records and `doctor`. */
 export function currentAdapter(): GpuAdapterReport | undefined {
-  return current?.adapter;
+  if (!current) return undefined;
+  const { features: _features, ...adapter } = current.adapter;
+  return adapter;
 }
 
 export function describeWebGpuDevice(): string {
