@@ -9,11 +9,12 @@ import { onnxBundleLoader } from './engines/onnxBundleEngine';
 import { onnxLoader } from './engines/onnxEngine';
 import { tfjsBundleLoader } from './engines/tfjsBundleEngine';
 import { xgboostLoader } from './engines/xgboostEngine';
+import { sklearnLoader } from './engines/sklearnEngine';
 
 /** Best first: more specific formats before more general ones. */
 // onnxBundleLoader serves bundles through ONNX Runtime and falls back to TensorFlow.js itself; the
 // plain onnxLoader comes after the bundle loaders, whose folders may hold a cached model.onnx.
-export const MODEL_LOADERS: ModelLoader[] = [onnxBundleLoader, tfjsBundleLoader, xgboostLoader, onnxLoader];
+export const MODEL_LOADERS: ModelLoader[] = [onnxBundleLoader, tfjsBundleLoader, xgboostLoader, onnxLoader, sklearnLoader];
 
 export async function detectFramework(dir: string): Promise<ModelLoader | undefined> {
   for (const loader of MODEL_LOADERS) {
