@@ -13,6 +13,7 @@ import { registerServeCommands } from './serveCommands';
 import { registerLocalTrainCommand } from './localTrainCommand';
 import { predictCommand } from './predictCommand';
 import { trainCommand } from './trainCommand';
+import { registerTuneCommands } from './tuneCommands';
 import { validateCommand } from './validateCommand';
 
 const backendOption = () =>
@@ -61,6 +62,7 @@ program
 registerBatchPredictCommand(program);
 registerServeCommands(program);
 registerLocalTrainCommand(program);
+registerTuneCommands(program);
 
 program.exitOverride();
 

@@ -24,6 +24,7 @@ import { DataError } from '../data/dataError';
 import { predictWithBundle } from '../predict/bundleCache';
 import { newRunId } from '../runs/runFolder';
 import { RUNTIME_VERSION } from '../version';
+import { registerStudyHandlers } from './studyHandlers';
 
 if (!process.send) {
   console.error('model-lab runtime: this is the runtime child process; start it with child_process.fork (or use the model-lab CLI).');
@@ -113,6 +114,8 @@ connection.onRequest(ShutdownRequest, () => {
   for (const abort of running.values()) abort.abort();
   setImmediate(() => process.exit(0));
 });
+
+registerStudyHandlers(connection, { runtimePath: __filename });
 
 // The parent going away (window closed, extension host crashed) must not leave this process behind.
 process.on('disconnect', () => process.exit(0));
