@@ -86,9 +86,11 @@ export class PredictionServer {
       ...vertexRoutes(models),
       ...tfservingRoutes(models),
     ];
+    const requestTimeout = options.requestTimeoutMs ?? 30_000;
     const serverOptions = {
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      requestTimeout,
+      // Node requires headersTimeout ≤ requestTimeout.
+      headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout),
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
       // How often Node checks the two timeouts above (its default, 30 s, would let a slow client linger).
       connectionsCheckingInterval: 500,
