@@ -9,6 +9,7 @@ import { DataError } from '../data/dataError';
 import { collect } from './cliArgs';
 import { CliError, EXIT } from './exitCodes';
 import { registerBatchPredictCommand } from './batchPredictCommand';
+import { registerDoctorCommand } from './doctorCommand';
 import { registerServeCommands } from './serveCommands';
 import { registerLocalTrainCommand } from './localTrainCommand';
 import { predictCommand } from './predictCommand';
@@ -60,6 +61,7 @@ program
   .action(run(validateCommand));
 
 registerBatchPredictCommand(program);
+registerDoctorCommand(program);
 registerServeCommands(program);
 registerLocalTrainCommand(program);
 registerTuneCommands(program);
