@@ -150,12 +150,13 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
 
   options.onEvent?.({ type: 'started', outputDir, inputs: files.map((f) => f.name), shards, batchSize, resumed: !!previous?.job, progress: progress() });
   const items = readInputItems(files, start.input ?? undefined);
+  const batches = new BatchCutter(items, batchSize);
   const inFlight: Promise<BatchOutput>[] = [];
   let failure: unknown;
   try {
     for (;;) {
       if (options.signal?.aborted) break;
-      const batch = await nextBatch(items, batchSize);
+      const batch = await batches.next();
       if (!batch) break;
       const pending = predictBatch(options.engine, batch, files);
       // A rejection is taken when its turn to be written comes; until then it must not count as unhandled.
@@ -194,18 +195,33 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
   };
 }
 
-/** Up to `size` instances, plus the unreadable lines met on the way (they cost the engine nothing). */
-async function nextBatch(items: AsyncGenerator<InputItem>, size: number): Promise<Batch | undefined> {
-  const batch: Batch = { items: [], bytes: 0 };
-  let instances = 0;
-  while (instances < size) {
-    const next = await items.next();
-    if (next.done) break;
-    batch.items.push(next.value);
-    batch.bytes += next.value.bytes;
-    if ('instance' in next.value) instances++;
+/** Cuts the item stream into batches of up to `size` instances, plus the unreadable lines met on the way. */
+class BatchCutter {
+  private pending: InputItem[] = [];
+  private at = 0;
+  constructor(
+    private readonly chunks: AsyncGenerator<InputItem[]>,
+    private readonly size: number,
+  ) {}
+
+  async next(): Promise<Batch | undefined> {
+    const batch: Batch = { items: [], bytes: 0 };
+    let instances = 0;
+    while (instances < this.size) {
+      if (this.at >= this.pending.length) {
+        const next = await this.chunks.next();
+        if (next.done) break;
+        this.pending = next.value;
+        this.at = 0;
+        continue;
+      }
+      const item = this.pending[this.at++];
+      batch.items.push(item);
+      batch.bytes += item.bytes;
+      if ('instance' in item) instances++;
+    }
+    return batch.items.length > 0 ? batch : undefined;
   }
-  return batch.items.length > 0 ? batch : undefined;
 }
 
 function where(files: InputFile[], position: InputPosition | null): string | null {
