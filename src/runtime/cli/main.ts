@@ -10,6 +10,7 @@ import { collect } from './cliArgs';
 import { CliError, EXIT } from './exitCodes';
 import { registerBatchPredictCommand } from './batchPredictCommand';
 import { registerDoctorCommand } from './doctorCommand';
+import { registerExportCommand } from './exportCommand';
 import { registerServeCommands } from './serveCommands';
 import { registerLocalTrainCommand } from './localTrainCommand';
 import { predictCommand } from './predictCommand';
@@ -65,6 +66,7 @@ registerDoctorCommand(program);
 registerServeCommands(program);
 registerLocalTrainCommand(program);
 registerTuneCommands(program);
+registerExportCommand(program);
 
 program.exitOverride();
 

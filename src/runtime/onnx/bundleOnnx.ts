@@ -3,6 +3,7 @@
  * cache records a fingerprint of the TensorFlow.js files it was made from, so a bundle rewritten in
  * place (new weights, same folder) is converted again instead of serving stale weights.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createHash } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -48,6 +49,8 @@ export async function bundleOnnx(dir: string, labels?: string[]): Promise<Bundle
   const cacheFile = join(dir, BUNDLE_ONNX_FILE);
   const cached = await readFile(cacheFile).catch(() => undefined);
   if (cached && metadataOf(cached, SOURCE_KEY) === fingerprint) return { bytes: cached, fromCache: true };
+  // Reading weights needs an initialised backend; ready() takes the best one that starts (cpu at worst).
+  await tf.ready();
   const model = await readLayersModel(dir);
   let bytes: Uint8Array;
   try {
