@@ -89,6 +89,8 @@ export function defaultMaxFailedTrials(maxTrials: number): number {
  * batch and then saves its bundle, which takes seconds for a large model; longer than this is a hang.
  */
 const KILL_GRACE_MS = 30_000;
+/** A trial past its time limit has had its chance: it gets less time to stop before it is killed. */
+const TIMEOUT_KILL_GRACE_MS = 5000;
 
 type StopReason = 'early' | 'user' | 'timeout' | 'study';
 
@@ -230,7 +232,7 @@ export class TuneJob {
           onStderr: (pid, text) => this.log('debug', `worker ${pid}: ${text.trimEnd()}`),
         });
         // Warm the workers while the algorithm makes its first suggestions.
-        void this.pool.warm(this.parallel);
+        this.pool.warm(this.parallel);
       }
       await this.loop();
     } catch (err) {
@@ -349,7 +351,7 @@ export class TuneJob {
         if (this.stopReasons.has(trial.trialId)) return;
         this.stopReasons.set(trial.trialId, 'timeout');
         this.log('warn', `trial ${trial.trialId} exceeded the time limit of ${timeout} s: stopping it`);
-        this.cancelTrial(handle);
+        this.cancelTrial(handle, TIMEOUT_KILL_GRACE_MS);
       }, timeout * 1000);
       this.timers.add(timer);
     }
@@ -367,9 +369,9 @@ export class TuneJob {
   }
 
   /** Cancel, and kill whatever has not stopped within the grace period (a hung trial). */
-  private cancelTrial(handle: TrialHandle): void {
+  private cancelTrial(handle: TrialHandle, graceMs = KILL_GRACE_MS): void {
     handle.cancel();
-    const timer = setTimeout(() => handle.kill(), KILL_GRACE_MS);
+    const timer = setTimeout(() => handle.kill(), graceMs);
     this.timers.add(timer);
     void handle.done.finally(() => {
       clearTimeout(timer);

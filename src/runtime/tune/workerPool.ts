@@ -29,20 +29,28 @@ export interface WorkerPoolOptions {
 export class WorkerPool {
   private readonly idle: RuntimeClient[] = [];
   private readonly all = new Set<RuntimeClient>();
+  private readonly warming: Promise<RuntimeClient>[] = [];
   private closed = false;
   /** Workers started over the pool's life (more than its size means some were replaced). */
   started = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
-  /** Starts `count` workers ahead of the first trials, in parallel; failures surface at acquire. */
-  async warm(count: number): Promise<void> {
-    const missing = Math.max(0, count - this.all.size);
-    const workers = await Promise.allSettled(Array.from({ length: missing }, () => this.startWorker()));
-    for (const w of workers) if (w.status === 'fulfilled') this.idle.push(w.value);
+  /**
+   * Starts `count` workers ahead of the first trials, in parallel. A trial that asks for a worker
+   * meanwhile takes one of these as it comes up rather than starting yet another process.
+   */
+  warm(count: number): void {
+    const missing = Math.max(0, count - this.all.size - this.warming.length);
+    for (let i = 0; i < missing; i++) {
+      const starting = this.startWorker();
+      // A start that fails surfaces when a trial acquires it; unclaimed, it is only dropped.
+      starting.catch(() => undefined);
+      this.warming.push(starting);
+    }
   }
 
-  /** A warm idle worker, or a new one. */
+  /** A warm idle worker, one that is starting, or a new one. */
   async acquire(): Promise<RuntimeClient> {
     if (this.closed) throw new Error('the worker pool is closed');
     while (this.idle.length > 0) {
@@ -50,7 +58,8 @@ export class WorkerPool {
       if (worker.isRunning) return worker;
       this.all.delete(worker);
     }
-    return this.startWorker();
+    const starting = this.warming.shift();
+    return starting ?? this.startWorker();
   }
 
   /** Gives a worker back after a trial; a dead one is dropped (the next acquire starts a fresh one). */
@@ -72,6 +81,8 @@ export class WorkerPool {
   async dispose(): Promise<void> {
     this.closed = true;
     this.idle.length = 0;
+    // Workers still starting end themselves once up (startWorker sees the pool closed).
+    await Promise.allSettled(this.warming.splice(0));
     await Promise.all([...this.all].map((w) => w.dispose()));
     this.all.clear();
   }
