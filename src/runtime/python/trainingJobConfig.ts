@@ -206,7 +206,10 @@ function findPackage(input: Record<string, unknown>, baseDir: string, module: st
 
 function checkFolder(folder: string, path: PathSegment[], report: Problems, fromCommandLine = false): string | undefined {
   if (isDirectory(folder)) return folder;
-  const message = `the package folder ${folder} does not exist`;
+  // A built package (sdist or wheel) is what Cloud ML installs; locally the folder runs as it is.
+  const message = isFile(folder)
+    ? `${folder} is a file; Model Lab runs the trainer package folder itself (the folder with __init__.py)`
+    : `the package folder ${folder} does not exist`;
   if (fromCommandLine) report.addCommandLine(message);
   else report.add(path, message);
   return undefined;

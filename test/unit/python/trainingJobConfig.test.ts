@@ -166,6 +166,7 @@ describe('training job config: errors at file:line:column', () => {
     assert.match(problemAt(problems('trainingInput:\n  pythonModule: trainer/task.py\n'), 'trainingInput.pythonModule').message, /not a Python module name/);
     assert.match(problemAt(problems('trainingInput:\n  pythonModule: missing.task\n'), 'trainingInput').message, /no package folder/);
     assert.match(problemAt(problems('trainingInput:\n  pythonModule: trainer.task\n  packagePath: nowhere\n'), 'trainingInput.packagePath').message, /does not exist/);
+    assert.match(problemAt(problems('trainingInput:\n  pythonModule: trainer.task\n  packageUris: [setup.py]\n'), 'trainingInput.packageUris.0').message, /is a file; Model Lab runs the trainer package folder/);
     const remoteOnly = problemAt(problems('trainingInput:\n  pythonModule: trainer.task\n  packageUris: [gs://b/p.tar.gz]\n'), 'trainingInput.packageUris');
     assert.match(remoteOnly.message, /no local folder/);
   });
