@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { fitKernel, negativeLogPosterior } from '../../../../src/runtime/tune/algorithms/gp/fitKernel';
 import { GaussianProcess, covariance, matern52 } from '../../../../src/runtime/tune/algorithms/gp/gaussianProcess';
 import { minimizeBoxed } from '../../../../src/runtime/tune/algorithms/gp/lbfgs';
-import { robustCholesky } from '../../../../src/runtime/tune/algorithms/gp/linalg';
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { inverseFromFactor, robustCholesky } from '../../../../src/runtime/tune/algorithms/gp/linalg';
 import { logExpectedImprovement, logH, normalCdf } from '../../../../src/runtime/tune/algorithms/gp/normal';
 import { stream } from '../../../../src/runtime/tune/algorithms/rng';
 
@@ -107,5 +108,28 @@ describe('Gaussian process', () => {
       previous = v;
     }
     close(logExpectedImprovement(0, 4, 1), Math.log(2) + logH(0.5), 1e-12);
+  });
+});
+
+describe('Cholesky factor', () => {
+  it('matches ml-matrix on a random kernel matrix, and the inverse is one', () => {
+    const random = stream(9, 'chol');
+    const n = 30;
+    const hyper = { lengthscales: Float64Array.of(0.3, 0.5), signalVariance: 2, noiseVariance: 1e-3 };
+    const X = Float64Array.from({ length: n * 2 }, () => random());
+    const K = covariance(X, n, hyper);
+    const ours = robustCholesky(K, n);
+    assert.equal(ours.jitter, 0);
+    const rows = Array.from({ length: n }, (_, i) => Array.from(K.subarray(i * n, (i + 1) * n)));
+    const reference = new CholeskyDecomposition(new Matrix(rows)).lowerTriangularMatrix;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) close(ours.L[i * n + j], reference.get(i, j), 1e-10);
+    const inv = inverseFromFactor(ours);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += K[i * n + k] * inv[k * n + j];
+        close(s, i === j ? 1 : 0, 1e-6);
+      }
+    }
   });
 });
