@@ -105,12 +105,20 @@ export function buildPythonLaunch(input: LaunchInput): PythonLaunch {
   if (input.trialId !== undefined) env.CLOUD_ML_TRIAL_ID = input.trialId;
   if (input.metricFile !== undefined) env.CLOUD_ML_HP_METRIC_FILE = input.metricFile;
   return {
-    command: resolvePython(input.python, input.env),
+    command: absoluteIfPath(resolvePython(input.python, input.env)),
     args: ['-m', input.module, ...args],
     cwd: dirname(resolve(input.packagePath)),
     env,
     tfConfig,
   };
+}
+
+/**
+ * A relative path to a Python (`.venv/bin/python`) means from here, where the user typed it; the child starts
+ * in the package's parent, where the same text would name another file. A bare name is looked up on PATH.
+ */
+function absoluteIfPath(command: string): string {
+  return /[\\/]/.test(command) ? resolve(command) : command;
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildPythonLaunch, hyperparameterArgs, isPythonModuleName, pythonJsonDumps, resolvePython } from '../../../src/runtime/python/pythonLaunch';
 
@@ -25,6 +26,11 @@ describe('buildPythonLaunch: as gcloud ai-platform local train', () => {
     const env = buildPythonLaunch({ ...BASE, env: { CLOUD_ML_TRIAL_ID: undefined, CLOUD_ML_HP_METRIC_FILE: undefined } }).env;
     assert.equal(env.CLOUD_ML_TRIAL_ID, undefined);
     assert.equal(env.CLOUD_ML_HP_METRIC_FILE, undefined);
+  });
+
+  it('resolves a relative Python path from here (the child starts elsewhere); a bare name is looked up on PATH', () => {
+    assert.equal(buildPythonLaunch({ ...BASE, python: '.venv/bin/python' }).command, resolve('.venv/bin/python'));
+    assert.equal(buildPythonLaunch({ ...BASE, python: 'python3.11' }).command, 'python3.11');
   });
 
   it('omits --job-dir when there is none, as gcloud without the flag', () => {
