@@ -412,3 +412,34 @@ export function describeWebGpuDevice(): string {
     ? `software GPU (WebGPU on ${adapter.api}: ${adapter.description}; for correctness, not speed)`
     : `GPU (WebGPU on ${adapter.api}: ${adapter.description})`;
 }
+
+interface BufferManagerLike {
+  freeBuffers: Map<string, { size: number; destroy(): void }[]>;
+  numFreeBuffers: number;
+  numBytesAllocated: number;
+}
+
+/**
+ * Gives the GPU memory of freed tensors back to the driver. The backend keeps freed buffers in a pool
+ * for reuse, which is right within a run (every batch needs the same sizes) but holds the memory after
+ * it: a trial that ends would keep GPU memory that the next trial, or another process, needs.
+ * Returns the bytes released; 0 when the webgpu backend is not in use.
+ */
+export function releaseGpuMemory(): number {
+  if (!registered || !tf.findBackendFactory('webgpu')) return 0;
+  const backend = tf.findBackend('webgpu') as unknown as { bufferManager?: BufferManagerLike } | null;
+  const manager = backend?.bufferManager;
+  if (!manager) return 0;
+  let bytes = 0;
+  for (const buffers of manager.freeBuffers.values()) {
+    for (const buffer of buffers) {
+      bytes += buffer.size;
+      buffer.destroy();
+    }
+    // The keys stay: the pool ignores releases while its map is empty.
+    buffers.length = 0;
+  }
+  manager.numFreeBuffers = 0;
+  manager.numBytesAllocated -= bytes;
+  return bytes;
+}

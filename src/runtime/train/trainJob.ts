@@ -17,6 +17,7 @@ import type {
   LogLevel,
 } from '../../protocol/runtimeProtocol';
 import { type BackendInfo, selectBackend } from '../backend/selectBackend';
+import { releaseGpuMemory, translateGpuError } from '../backend/webgpuBackend';
 import { saveBundle } from '../bundle/bundle';
 import type { BundleManifest } from '../bundle/manifest';
 import { loadDataset } from '../data/loadDataset';
@@ -270,7 +271,9 @@ export async function trainJob(request: TrainJobRequest, events: TrainJobEvents 
     run.finish(status, { timings, result: summary });
     log('debug', `${status}: ${result.epochsRun} epochs${result.stoppedEarly ? ' (stopped early)' : ''}; kept epoch ${result.bestEpoch}`);
     return { runId, runDir: run.dir, status, ...summary, backend: run.state.backend };
-  } catch (err) {
+  } catch (caught) {
+    // Dawn's out-of-memory and device-lost errors, in words that say what to do.
+    const err = translateGpuError(caught);
     const message = err instanceof Error ? err.message : String(err);
     run.finish('failed', { timings, error: message });
     log('error', message);
@@ -278,5 +281,7 @@ export async function trainJob(request: TrainJobRequest, events: TrainJobEvents 
   } finally {
     await summaries?.close();
     model?.dispose();
+    // The next run (another trial, another process) gets the GPU memory this one pooled.
+    releaseGpuMemory();
   }
 }
