@@ -25,6 +25,8 @@ import type {
 } from '../../protocol/runtimeProtocol';
 import { isTrainingJobConfig, loadTrainingJobConfig } from '../python/trainingJobConfig';
 import { HYPERPARAMETER_DEFAULTS } from '../spec/defaults';
+import { checkHyperparameterRules } from '../spec/hyperparameterRules';
+import { applyOverrides } from '../spec/overrides';
 import type { HyperparameterSpec } from '../spec/jobSpec';
 import { loadJobSpec } from '../spec/loadJobSpec';
 import type { CreateAlgorithm, SuggestionAlgorithm, TrialObservation } from './algorithm';
@@ -102,6 +104,22 @@ interface Target {
   trainer?: PythonTrainer;
 }
 
+/**
+ * `--set hyperparameters.<field>=value` on a Cloud training job config (e.g. a smaller maxTrials): the
+ * config's other fields are the trainer's business, so only its HyperparameterSpec can be overridden.
+ */
+function overrideHyperparameters(hp: HyperparameterSpec, overrides: string[]): HyperparameterSpec {
+  if (overrides.length === 0) return hp;
+  const bad = overrides.find((o) => !/^\s*(trainingInput\.)?hyperparameters\./.test(o));
+  if (bad) throw new Error(`--set '${bad}': on a training job config only hyperparameters.<field> can be overridden`);
+  const result = applyOverrides({ hyperparameters: hp }, overrides.map((o) => o.replace(/^\s*trainingInput\./, '')));
+  if (result.problems.length > 0) throw new Error(result.problems.map((p) => p.message).join('\n'));
+  const changed = (result.spec as { hyperparameters: HyperparameterSpec }).hyperparameters;
+  const violations = checkHyperparameterRules(changed);
+  if (violations.length > 0) throw new Error(violations.map((v) => v.message).join('\n'));
+  return changed;
+}
+
 async function loadTarget(specFile: string, overrides: string[]): Promise<Target> {
   const file = resolve(specFile);
   const text = await readFile(file, 'utf8').catch(() => undefined);
@@ -112,7 +130,7 @@ async function loadTarget(specFile: string, overrides: string[]): Promise<Target
       kind: 'python',
       specFile: file,
       name: config.jobId ?? config.module.split('.')[0],
-      hyperparameters: { ...HYPERPARAMETER_DEFAULTS, ...config.hyperparameters },
+      hyperparameters: overrideHyperparameters({ ...HYPERPARAMETER_DEFAULTS, ...config.hyperparameters }, overrides),
       trainer: { file: config.file, packagePath: config.packagePath, module: config.module, args: config.args },
     };
   }
