@@ -4,8 +4,9 @@
  * Runtime's Node binding returns only tensors, so such a model cannot be run as it is. This removes
  * ZipMap nodes that feed graph outputs, exposing the probability tensor under the output's name, and
  * returns the class labels ZipMap would have used as the map keys.
+ * (The name says what it is for; it also reports a ZipMap-less classifier's labels.)
  */
-import { DataType, decodeModel, encodeModel, type GraphProto, toNumber, type ValueInfoProto } from './onnxProto';
+import { DataType, decodeModel, encodeModel, type GraphProto, type NodeProto, toNumber, type ValueInfoProto } from './onnxProto';
 
 export interface ZipMapOutput {
   /** The graph output (now a float tensor [N, classes]). */
@@ -17,17 +18,37 @@ export interface ZipMapOutput {
 export interface StrippedModel {
   bytes: Uint8Array;
   zipMaps: ZipMapOutput[];
+  /**
+   * The class labels of the model's only ai.onnx.ml classifier node (LinearClassifier,
+   * TreeEnsembleClassifier, SVMClassifier…), in the order of its probability columns; this is how a
+   * classifier converted without ZipMap (skl2onnx's zipmap=False) still names its classes.
+   */
+  classLabels?: (string | number)[];
 }
 
 const decoder = new TextDecoder();
 
+/** A node's class labels: ZipMap names them classlabels_int64s, the classifiers classlabels_ints. */
+function classLabelsOf(node: NodeProto | undefined): (string | number)[] | undefined {
+  for (const a of node?.attribute ?? []) {
+    if (a.name === 'classlabels_strings' && a.strings?.length) return a.strings.map((s) => decoder.decode(s));
+    if ((a.name === 'classlabels_int64s' || a.name === 'classlabels_ints') && a.ints?.length) return a.ints.map((i) => toNumber(i));
+  }
+  return undefined;
+}
+
 function zipMapClasses(graph: GraphProto, index: number): (string | number)[] {
   const node = graph.node?.[index];
-  for (const a of node?.attribute ?? []) {
-    if (a.name === 'classlabels_strings') return (a.strings ?? []).map((s) => decoder.decode(s));
-    if (a.name === 'classlabels_int64s') return (a.ints ?? []).map((i) => toNumber(i));
-  }
-  throw new Error(`ZipMap node '${node?.name ?? index}' has no class labels`);
+  return classLabelsOf(node) ?? fail(`ZipMap node '${node?.name ?? index}' has no class labels`);
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+function classifierLabels(graph: GraphProto): (string | number)[] | undefined {
+  const found = (graph.node ?? []).filter((n) => n.domain === 'ai.onnx.ml' && n.opType.endsWith('Classifier')).map(classLabelsOf);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** The model unchanged (no ZipMap output), or rewritten without its ZipMap outputs. */
@@ -35,7 +56,8 @@ export function stripZipMap(bytes: Uint8Array): StrippedModel {
   const model = decodeModel(bytes);
   const graph = model.graph;
   const zipIndices = (graph.node ?? []).flatMap((n, i) => (n.opType === 'ZipMap' && graph.output?.some((o) => o.name === n.output[0]) ? [i] : []));
-  if (zipIndices.length === 0) return { bytes, zipMaps: [] };
+  const classLabels = classifierLabels(graph);
+  if (zipIndices.length === 0) return { bytes, zipMaps: [], classLabels };
   // The schema in onnxProto.ts does not declare these parts; re-encoding would lose them.
   if ((model.trainingInfo?.length ?? 0) > 0 || (model.functions?.length ?? 0) > 0) {
     throw new Error('the model has a ZipMap output and also training info or local functions, which Model Lab cannot rewrite');
@@ -61,5 +83,5 @@ export function stripZipMap(bytes: Uint8Array): StrippedModel {
   const remove = new Set(zipIndices);
   graph.node = graph.node!.filter((_n, i) => !remove.has(i));
   graph.valueInfo = (graph.valueInfo ?? []).filter((v) => !graph.output!.some((o) => o.name === v.name));
-  return { bytes: encodeModel(model), zipMaps };
+  return { bytes: encodeModel(model), zipMaps, classLabels };
 }

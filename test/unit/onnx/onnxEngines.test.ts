@@ -105,6 +105,28 @@ test('a scikit-learn classifier with a ZipMap output answers {label, classes, pr
   });
 });
 
+test('a classifier without ZipMap (zipmap=False) still names its classes, from its classifier node', async () => {
+  const { dir, fixture } = folderWith('sklearn_logreg_nozipmap');
+  await withEngine(dir, async (engine) => {
+    const got = predictions(await engine.predict(fixture.instances)) as { label: number; classes: number[]; probabilities: number[] }[];
+    assert.deepEqual(
+      got.map((p) => p.label),
+      fixture.expected.output_label,
+    );
+    for (const p of got) assert.deepEqual(p.classes, fixture.expected.classes);
+    assert.ok(maxDiff(got.map((p) => p.probabilities), fixture.expected.output_probability) <= 1e-5);
+  });
+});
+
+test('a model exported with a fixed batch of one is run one instance at a time', async () => {
+  const { dir, fixture } = folderWith('torch_fixed_batch');
+  await withEngine(dir, async (engine) => {
+    assert.equal(engine.signature.inputs[0].shape[0], 1);
+    const got = predictions(await engine.predict(fixture.instances));
+    assert.ok(maxDiff(got, fixture.expected.y) <= 1e-5);
+  });
+});
+
 // A small classification bundle as training writes it: records → fitted transform → layers model.
 const columns: ColumnInfo[] = [
   ...['a', 'b', 'c', 'd'].map((name) => ({ name, type: 'number' as const, missing: 0, distinct: 60 })),

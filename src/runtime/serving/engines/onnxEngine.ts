@@ -12,7 +12,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { stripZipMap, type ZipMapOutput } from '../../onnx/zipMap';
+import { type StrippedModel, stripZipMap } from '../../onnx/zipMap';
 import type { EngineSignature, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
 import { type InputSpec, outputRow, type ParsedInstance, parseInstance, stackInputs } from './onnxInstances';
 
@@ -35,11 +35,13 @@ interface ClassifierOutputs {
   classes?: (string | number)[];
 }
 
-function classifierOutputs(outputNames: readonly string[], zipMaps: ZipMapOutput[]): ClassifierOutputs | undefined {
+function classifierOutputs(outputNames: readonly string[], model: StrippedModel): ClassifierOutputs | undefined {
   if (outputNames.length !== 2) return undefined;
-  const zip = zipMaps.find((z) => outputNames.includes(z.output));
+  const zip = model.zipMaps.find((z) => outputNames.includes(z.output));
   if (zip) return { label: outputNames.find((n) => n !== zip.output)!, probabilities: zip.output, classes: zip.classes };
-  if (outputNames.includes('output_label') && outputNames.includes('output_probability')) return { label: 'output_label', probabilities: 'output_probability' };
+  if (outputNames.includes('output_label') && outputNames.includes('output_probability')) {
+    return { label: 'output_label', probabilities: 'output_probability', classes: model.classLabels };
+  }
   return undefined;
 }
 
@@ -49,16 +51,20 @@ export class OnnxEngine implements ModelEngine {
   readonly signature: EngineSignature;
   private readonly inputs: InputSpec[];
   private readonly classifier: ClassifierOutputs | undefined;
+  /** Most instances per run: a model exported with a fixed batch size takes only that many. */
+  private readonly maxBatch: number;
 
   private constructor(
     private readonly session: ort.InferenceSession,
-    zipMaps: ZipMapOutput[],
+    model: StrippedModel,
   ) {
     this.inputs = session.inputMetadata.map((m) => {
       if (!m.isTensor) throw new Error(`input '${m.name}' is not a tensor; Model Lab serves tensor inputs only`);
       return { name: m.name, type: m.type, dims: dimsOf(m.shape).slice(1) };
     });
-    this.classifier = classifierOutputs(session.outputNames, zipMaps);
+    this.classifier = classifierOutputs(session.outputNames, model);
+    const fixedBatches = session.inputMetadata.flatMap((m) => (m.isTensor && typeof m.shape[0] === 'number' && m.shape[0] > 0 ? [m.shape[0]] : []));
+    this.maxBatch = fixedBatches.length > 0 ? Math.min(...fixedBatches) : Infinity;
     this.signature = {
       inputs: session.inputMetadata.map((m) => ({ name: m.name, dtype: m.isTensor ? m.type : 'unknown', shape: m.isTensor ? dimsOf(m.shape).map((d) => d ?? -1) : [] })),
       outputs: session.outputMetadata.map((m) => ({ name: m.name, dtype: m.isTensor ? m.type : 'unknown', shape: m.isTensor ? dimsOf(m.shape).map((d) => d ?? -1) : [] })),
@@ -66,9 +72,9 @@ export class OnnxEngine implements ModelEngine {
   }
 
   static async fromFile(file: string): Promise<OnnxEngine> {
-    const { bytes, zipMaps } = stripZipMap(await readFile(file));
-    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
-    return new OnnxEngine(session, zipMaps);
+    const model = stripZipMap(await readFile(file));
+    const session = await ort.InferenceSession.create(model.bytes, { graphOptimizationLevel: 'all' });
+    return new OnnxEngine(session, model);
   }
 
   async predict(instances: unknown[]): Promise<PredictOutcome[]> {
@@ -86,13 +92,18 @@ export class OnnxEngine implements ModelEngine {
         outcomes[i] = { error: `instance ${i}: ${err instanceof Error ? err.message : String(err)}` };
       }
     });
-    for (const { parsed, index } of groups.values()) {
-      try {
-        const results = await this.session.run(stackInputs(parsed, this.inputs));
-        index.forEach((i, k) => (outcomes[i] = { prediction: this.answer(results, k) }));
-      } catch (err) {
-        const message = `the model failed: ${err instanceof Error ? err.message : String(err)}`;
-        for (const i of index) outcomes[i] = { error: message };
+    for (const group of groups.values()) {
+      const step = Math.min(group.parsed.length, this.maxBatch);
+      for (let start = 0; start < group.parsed.length; start += step) {
+        const parsed = group.parsed.slice(start, start + step);
+        const index = group.index.slice(start, start + step);
+        try {
+          const results = await this.session.run(stackInputs(parsed, this.inputs));
+          index.forEach((i, k) => (outcomes[i] = { prediction: this.answer(results, k) }));
+        } catch (err) {
+          const message = `the model failed: ${err instanceof Error ? err.message : String(err)}`;
+          for (const i of index) outcomes[i] = { error: message };
+        }
       }
     }
     return outcomes;
