@@ -156,6 +156,22 @@ describe('runPythonTrial: stopping and failing', { skip: noPython }, () => {
     assert.match(log, /Traceback \(most recent call last\):[\s\S]*probe\/fail\.py", line \d+, in train\n[\s\S]*ValueError: probe: the data has no label column\n$/);
   });
 
+  it("gives back a listener's error once the trainer has finished, instead of crashing", async () => {
+    const boom = new Error('listener failed');
+    await assert.rejects(
+      probe('dump', {
+        trialId: '9',
+        onOutput: () => {
+          throw boom;
+        },
+        onMeasurement: () => {
+          throw new Error('second');
+        },
+      }),
+      (e: unknown) => e === boom,
+    );
+  });
+
   it('says why when the trainer cannot start', async () => {
     await assert.rejects(probe('dump', { python: join(work, 'no-such-python') }), (e: unknown) => e instanceof PythonLaunchError && /cannot start Python .*not found/.test(e.message));
     await assert.rejects(probe('dump', { packagePath: join(work, 'no-such-package') }), (e: unknown) => e instanceof PythonLaunchError && /is not a folder/.test(e.message));

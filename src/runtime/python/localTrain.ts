@@ -135,6 +135,8 @@ async function openLog(file: string): Promise<WriteStream> {
   await mkdir(dirname(resolve(file)), { recursive: true });
   const stream = createWriteStream(file, { flags: 'a' });
   await new Promise<void>((done, fail) => stream.once('open', () => done()).once('error', fail));
+  // A log that can no longer be written (disk full) must not bring the trial down; the output still reaches onOutput.
+  stream.on('error', () => {});
   return stream;
 }
 
@@ -167,21 +169,26 @@ function supervise(launch: PythonLaunch, options: PythonTrialOptions, reader: Me
           }, options.timeoutMs)
         : undefined;
 
-    // Metric polls never overlap: each waits for the one before it. A file caught mid-rename or unreadable
-    // for a moment is read again at the next poll; an error thrown by onMeasurement is the caller's, and is
-    // given back when the trainer has finished rather than breaking the chain of polls.
+    // An error thrown by onMeasurement or onOutput is the caller's: it is given back when the trainer has
+    // finished, rather than breaking the chain of polls or escaping from a stream's event handler.
     let listenerError: unknown;
+    const call = <A extends unknown[]>(listener: ((...args: A) => void) | undefined, ...args: A): void => {
+      try {
+        listener?.(...args);
+      } catch (error) {
+        listenerError ??= error;
+      }
+    };
+
+    // Metric polls never overlap: each waits for the one before it. A file unreadable for a moment is read
+    // again at the next poll.
     let polling: Promise<void> = Promise.resolve();
     const poll = (final: boolean): Promise<void> => {
       if (!reader) return polling;
       polling = polling.then(async () => {
         for (const m of await reader.read({ final }).catch(() => [])) {
           measurements.push(m);
-          try {
-            options.onMeasurement?.(m);
-          } catch (error) {
-            listenerError ??= error;
-          }
+          call(options.onMeasurement?.bind(options), m);
         }
       });
       return polling;
@@ -189,7 +196,7 @@ function supervise(launch: PythonLaunch, options: PythonTrialOptions, reader: Me
     const pollTimer = reader ? setInterval(() => void poll(false), options.metricPollMs ?? DEFAULT_POLL_MS) : undefined;
 
     for (const stream of ['stdout', 'stderr'] as const) {
-      const lines = new LineSplitter((line) => options.onOutput?.(line, stream));
+      const lines = new LineSplitter((line) => call(options.onOutput?.bind(options), line, stream));
       child[stream].setEncoding('utf8');
       child[stream].on('data', (chunk: string) => {
         log?.write(chunk);
