@@ -105,6 +105,19 @@ test('a scikit-learn classifier with a ZipMap output answers {label, classes, pr
   });
 });
 
+test('an XGBoost classifier in onnxmltools\' graph shape (TreeEnsembleClassifier + ZipMap) answers what XGBoost predicts', async () => {
+  const { dir, fixture } = folderWith('xgboost_zipmap');
+  await withEngine(dir, async (engine) => {
+    const got = predictions(await engine.predict(fixture.instances)) as { label: number; classes: number[]; probabilities: number[] }[];
+    assert.deepEqual(
+      got.map((p) => p.label),
+      fixture.expected.label,
+    );
+    for (const p of got) assert.deepEqual(p.classes, fixture.expected.classes);
+    assert.ok(maxDiff(got.map((p) => p.probabilities), fixture.expected.probabilities) <= 1e-5);
+  });
+});
+
 test('a classifier without ZipMap (zipmap=False) still names its classes, from its classifier node', async () => {
   const { dir, fixture } = folderWith('sklearn_logreg_nozipmap');
   await withEngine(dir, async (engine) => {
