@@ -103,10 +103,9 @@ describe('runPythonTrial: what the trainer sees', { skip: noPython }, () => {
 });
 
 describe('runPythonTrial: stopping and failing', { skip: noPython }, () => {
-  it('a trainer past its time limit is stopped with SIGTERM and reported timed out, keeping its metrics', async () => {
+  it('a trainer past its time limit is stopped with SIGTERM and reported timed out', async () => {
     const result = await probe('sleep', { trialId: '1', timeoutMs: 1500 });
     assert.deepEqual([result.exitCode, result.signal, result.timedOut, result.cancelled], [null, 'SIGTERM', true, false]);
-    assert.deepEqual(result.measurements.map((m) => [m.tag, m.value, m.step]), [['loss', 1.25, 1]]);
     assert.ok(result.durationMs >= 1400 && result.durationMs < 10_000, String(result.durationMs));
   });
 
@@ -135,8 +134,10 @@ describe('runPythonTrial: stopping and failing', { skip: noPython }, () => {
   });
 
   it('a trainer that ignores SIGTERM is killed after the grace period', async () => {
-    const result = await probe('sleep', { args: ['--ignore-term'], timeoutMs: 1000, killGraceMs: 300, onOutput: () => {} });
-    assert.deepEqual([result.signal, result.timedOut], ['SIGKILL', true]);
+    const abort = new AbortController();
+    // The fixture prints once it ignores SIGTERM: stopping it before that would test nothing.
+    const result = await probe('sleep', { args: ['--ignore-term'], signal: abort.signal, killGraceMs: 300, onOutput: () => abort.abort() });
+    assert.deepEqual([result.signal, result.cancelled], ['SIGKILL', true]);
   });
 
   it('an already aborted signal starts nothing', async () => {
