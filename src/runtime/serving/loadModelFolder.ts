@@ -10,11 +10,12 @@ import { onnxLoader } from './engines/onnxEngine';
 import { tfjsBundleLoader } from './engines/tfjsBundleEngine';
 import { xgboostLoader } from './engines/xgboostEngine';
 import { sklearnLoader } from './engines/sklearnEngine';
+import { kerasLoader } from './engines/kerasEngine';
 
 /** Best first: more specific formats before more general ones. */
 // onnxBundleLoader serves bundles through ONNX Runtime and falls back to TensorFlow.js itself; the
 // plain onnxLoader comes after the bundle loaders, whose folders may hold a cached model.onnx.
-export const MODEL_LOADERS: ModelLoader[] = [onnxBundleLoader, tfjsBundleLoader, xgboostLoader, onnxLoader, sklearnLoader];
+export const MODEL_LOADERS: ModelLoader[] = [onnxBundleLoader, tfjsBundleLoader, xgboostLoader, onnxLoader, kerasLoader, sklearnLoader];
 
 export async function detectFramework(dir: string): Promise<ModelLoader | undefined> {
   for (const loader of MODEL_LOADERS) {
