@@ -4,10 +4,12 @@
  * stopping by the median rule, and a Python trainer package study.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import * as rpc from 'vscode-jsonrpc/node';
+import * as protocol from '../../src/protocol/runtimeProtocol';
 import type { TrainingOutput, TuneResult } from '../../src/protocol/runtimeProtocol';
 import { readRunRecord } from '../../src/runtime/runs/runRecord';
 import type { SuggestionAlgorithm } from '../../src/runtime/tune/algorithm';
@@ -223,4 +225,41 @@ test('a Python trainer package study (examples/sklearn-trainer) ends better than
   assert.ok(better, `best ${best.finalMetric.objectiveValue} (trial ${best.trialId}) vs first ${first.finalMetric.objectiveValue} (${study.goal})`);
   assert.ok(existsSync(join(ws, '.modellab/runs', best.runId, 'trainer.log')));
   assert.ok(existsSync(join(ws, '.modellab/runs', best.runId, 'job')), 'a job dir per trial inside its run folder');
+});
+
+test('the runtime process runs a study over the protocol: tune request, study notifications, studies/study requests', async () => {
+  requireBuild();
+  const child = fork(RUNTIME, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  const connection = rpc.createMessageConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));
+  const seen: string[] = [];
+  connection.onNotification(protocol.StudyStateNotification, (p) => seen.push(`study:${p.state}`));
+  connection.onNotification(protocol.StudySuggestionNotification, () => seen.push('suggestion'));
+  connection.onNotification(protocol.StudyTrialStateNotification, (p) => seen.push(`trial${p.trialId}:${p.state}`));
+  connection.onNotification(protocol.StudyMeasurementNotification, (p) => seen.push(`measurement:${p.tag}`));
+  connection.listen();
+  try {
+    const ws = tempWorkspace('ml-tune-rpc-');
+    const result = await connection.sendRequest(protocol.TuneRequest, {
+      specFile: IRIS,
+      workspace: ws,
+      studyId: 'rpc-study',
+      parallel: 2,
+      seed: 1,
+      overrides: ['training.epochs=3', 'hyperparameters.maxTrials=2'],
+    });
+    assert.equal(result.state, 'SUCCEEDED', result.message);
+    assert.equal(result.studyId, 'rpc-study');
+    assert.equal(result.trainingOutput.completedTrialCount, '2');
+    for (const event of ['study:RUNNING', 'suggestion', 'trial1:created', 'trial1:active', 'trial1:completed', 'trial2:completed', 'measurement:val_accuracy', 'study:SUCCEEDED']) {
+      assert.ok(seen.includes(event), `${event} in ${seen.join(', ')}`);
+    }
+    const { studies } = await connection.sendRequest(protocol.ListStudiesRequest, { workspace: ws });
+    assert.deepEqual(studies.map((s) => s.studyId), ['rpc-study']);
+    const details = await connection.sendRequest(protocol.GetStudyRequest, { workspace: ws, studyId: 'rpc-study' });
+    assert.equal(details.trainingOutput.trials.length, 2);
+    assert.deepEqual(await connection.sendRequest(protocol.StopStudyRequest, { studyId: 'rpc-study' }), { stopped: false }, 'no longer running');
+  } finally {
+    connection.dispose();
+    child.kill();
+  }
 });
