@@ -87,17 +87,13 @@ export class GraphBuilder {
     return output;
   }
 
-  /** A float32 graph input or output; `null` dimensions become the symbolic batch dimension. */
+  /**
+   * A float32 graph input or output. Unknown dimensions become symbolic: 'N' for the batch, and a
+   * name of their own elsewhere, since equal names would tell consumers the sizes are equal.
+   */
   static floatValue(name: string, shape: (number | null)[]): ValueInfoProto {
-    return {
-      name,
-      type: {
-        tensorType: {
-          elemType: DataType.FLOAT,
-          shape: { dim: shape.map((d) => (d === null || d < 0 ? { dimParam: 'N' } : { dimValue: d })) },
-        },
-      },
-    };
+    const dim = shape.map((d, i) => (d !== null && d >= 0 ? { dimValue: d } : { dimParam: i === 0 ? 'N' : `${name}_d${i}` }));
+    return { name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim } } } };
   }
 
   toBytes(options: { graphName: string; producerVersion: string; metadata?: Record<string, string> }): Uint8Array {

@@ -41,9 +41,13 @@ export interface Comparison {
  * Runs `x` (or a random batch of the model's input shape) through both, returns the max abs difference.
  * `integers` makes inputs in [0, integers) for embedding lookups.
  */
-export async function compareWithTfjs(model: tfl.LayersModel, options: { batch?: number; seed?: number; integers?: number; scale?: number } = {}): Promise<Comparison> {
+export async function compareWithTfjs(
+  model: tfl.LayersModel,
+  options: { batch?: number; seed?: number; integers?: number; scale?: number; inputShape?: number[] } = {},
+): Promise<Comparison> {
   const batch = options.batch ?? 7;
-  const shape = [batch, ...(model.inputs[0].shape.slice(1) as number[])];
+  // inputShape: the sizes to use where the model leaves dimensions open (variable-length sequences).
+  const shape = [batch, ...(options.inputShape ?? (model.inputs[0].shape.slice(1) as number[]))];
   const x = options.integers
     ? tf.floor(tf.randomUniform(shape, 0, options.integers, 'float32', options.seed ?? 1))
     : tf.randomNormal(shape, 0, options.scale ?? 2, 'float32', options.seed ?? 1);
