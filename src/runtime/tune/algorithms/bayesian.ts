@@ -57,6 +57,27 @@ function isStuck(recent: readonly Float64Array[], incumbent: ArrayLike<number>):
   return true;
 }
 
+/**
+ * Past this many observations the kernel hyperparameters are fitted on a subset (each likelihood evaluation
+ * is O(n³) and a fit takes ~100 of them); the posterior still conditions on every observation.
+ */
+const MAX_FIT_POINTS = 150;
+
+/** The best half of MAX_FIT_POINTS, plus the rest spread evenly over the history's order. */
+function fittingSubset(X: Float64Array, y: Float64Array, D: number): [Float64Array, Float64Array] {
+  const n = y.length;
+  if (n <= MAX_FIT_POINTS) return [X, y];
+  const byLoss = Array.from(y.keys()).sort((a, b) => y[a] - y[b]);
+  const chosen = new Set(byLoss.slice(0, MAX_FIT_POINTS / 2));
+  const rest = Array.from(y.keys()).filter((i) => !chosen.has(i));
+  const step = rest.length / (MAX_FIT_POINTS - chosen.size);
+  for (let k = 0; chosen.size < MAX_FIT_POINTS; k++) chosen.add(rest[Math.floor(k * step)]);
+  const idx = [...chosen].sort((a, b) => a - b);
+  const Xs = new Float64Array(idx.length * D);
+  idx.forEach((i, r) => Xs.set(X.subarray(i * D, (i + 1) * D), r * D));
+  return [Xs, Float64Array.from(idx, (i) => y[i])];
+}
+
 /** Size of the quasi-random initial design. */
 export function initialDesignSize(spec: HyperparameterSpec): number {
   const byDimension = Math.min(10, Math.max(5, 2 * spec.params.length));
@@ -110,7 +131,7 @@ export class BayesianOptimization implements SuggestionAlgorithm {
     const X = new Float64Array(n * D);
     observed.forEach((o, i) => X.set(space.encode(o.parameters), i * D));
     const y = warpLosses(observed.map((o) => o.loss));
-    const hyper = fitKernel(X, y, D, stream(this.seed, 'fit', n));
+    const hyper = fitKernel(...fittingSubset(X, y, D), D, stream(this.seed, 'fit', n));
     let model = new GaussianProcess(X, y, hyper);
     let best = Infinity;
     for (const v of y) best = Math.min(best, v);
