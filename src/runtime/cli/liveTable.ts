@@ -14,8 +14,8 @@ export class LiveBlock {
 
   /** Replaces the block with `lines`. */
   draw(lines: string[]): void {
-    const width = Math.max(20, (this.out.columns ?? 100) - 1);
-    const height = Math.max(3, (this.out.rows ?? 40) - 2);
+    const width = Math.max(20, (this.out.columns || 100) - 1);
+    const height = Math.max(3, (this.out.rows || 40) - 2);
     this.last = lines.slice(0, height).map((l) => cut(l, width));
     this.out.write(this.eraseSequence() + this.last.map((l) => `${l}\n`).join(''));
     this.shown = this.last.length;

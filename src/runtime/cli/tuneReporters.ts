@@ -158,7 +158,7 @@ export class LiveTuneReporter extends PlainTuneReporter {
     }
     this.rows.set(p.trialId, row);
     this.best = p.best ?? this.best;
-    if (p.state === 'failed') this.say(`trial ${p.trialId} failed: ${p.message ?? ''}`);
+    if (p.state === 'failed' || (p.state === 'created' && p.message)) this.say(`trial ${p.trialId} ${p.state === 'failed' ? 'failed: ' : ''}${p.message ?? ''}`);
     this.scheduleRedraw();
   }
   override measurement(p: StudyMeasurementParams) {
@@ -194,7 +194,7 @@ export class LiveTuneReporter extends PlainTuneReporter {
     const table = [['', 'trial', 'state', tag, 'step', ...names]];
     const rows = [...this.rows.values()].sort((a, b) => Number(a.trialId) - Number(b.trialId));
     // Too many for the screen: the running ones, the best, and the most recent.
-    const room = Math.max(5, (process.stdout.rows ?? 40) - 8);
+    const room = Math.max(5, (process.stdout.rows || 40) - 8);
     const shown = rows.length <= room ? rows : rows.filter((r, i) => r.state === 'active' || r.trialId === this.best?.trialId || i >= rows.length - room / 2).slice(-room);
     for (const r of shown) {
       table.push([r.trialId === this.best?.trialId ? '*' : '', r.trialId, r.state, formatValue(r.value), r.step === undefined ? '' : String(r.step), ...names.map((n) => formatValue(r.parameters[n]))]);

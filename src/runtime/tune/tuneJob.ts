@@ -187,7 +187,8 @@ export class TuneJob {
       workspace ??= specFile ? dirname(resolve(specFile)) : process.cwd();
       existing = StudyFolder.open(workspace, resumeId);
       specFile ??= existing.state.specFile;
-      if (overrides.length === 0) overrides = existing.state.overrides;
+      // The study's own overrides still hold; new ones come after them, so they win (e.g. a larger maxTrials).
+      overrides = [...existing.state.overrides, ...overrides];
     }
     if (!specFile) throw new Error('give a spec file to tune, or --resume <studyId>');
     const target = await loadTarget(specFile, overrides);
