@@ -5,7 +5,7 @@
  * the same batch size. Then peak RSS of a whole job, each in its own process, for a 10 MB input and a
  * large one (default 1 GB; BENCH_BATCH_LARGE_MB sets it): streaming should make them about equal.
  *
- *   npm run build && node --import tsx bench/batch/batch.bench.ts [--large-mb 1024] [--batch-sizes 64,512]
+ *   npm run build && node --import tsx bench/batch/batch.bench.ts [--large-mb 1024] [--batch-sizes 64,512] [--workers 2]
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,6 +13,8 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startEnginePool } from '../../src/runtime/batch/enginePool';
+import type { BatchPredictor } from '../../src/runtime/batch/predictBatch';
 import { runBatchPrediction } from '../../src/runtime/batch/runBatchPrediction';
 import { loadModelFolder } from '../../src/runtime/serving/loadModelFolder';
 import { tfjsBundleLoader } from '../../src/runtime/serving/engines/tfjsBundleEngine';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     'large-mb': { type: 'string', default: process.env.BENCH_BATCH_LARGE_MB ?? '1024' },
     'batch-sizes': { type: 'string', default: '64,512' },
     'rss-batch-size': { type: 'string', default: '512' },
+    workers: { type: 'string', default: '2' },
     child: { type: 'string' },
     model: { type: 'string' },
     'batch-size': { type: 'string' },
@@ -74,10 +77,17 @@ async function rawRowsPerSecond(engine: ModelEngine, instances: unknown[], batch
   return rows / ((performance.now() - t0) / 1000);
 }
 
-async function pipeline(engine: ModelEngine, model: string, input: string, batchSize: number): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
+async function pipeline(
+  engine: ModelEngine | BatchPredictor,
+  model: string,
+  input: string,
+  batchSize: number,
+  concurrency?: number,
+): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
   const out = mkdtempSync(join(tmpdir(), 'ml-bench-batch-out-'));
+  const how = 'predict' in engine && 'signature' in engine ? { engine } : { predictor: engine as BatchPredictor };
   try {
-    const r = await runBatchPrediction({ engine, modelDir: model, inputs: [input], baseDir: process.cwd(), outputDir: out, batchSize });
+    const r = await runBatchPrediction({ ...how, modelDir: model, inputs: [input], baseDir: process.cwd(), outputDir: out, batchSize, concurrency });
     return { rows: r.sessionRows, seconds: r.elapsedSeconds, rowsPerSecond: r.rowsPerSecond };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -140,6 +150,18 @@ async function main(): Promise<void> {
         `batch ${batchSize}: raw engine ${fmt(rawMean)} rows/s (${fmt(raw)} before, ${fmt(raw2)} after); batch-predict ${fmt(job.rowsPerSecond)} rows/s ` +
           `→ ratio ${(job.rowsPerSecond / rawMean).toFixed(2)} (target ≥ 0.80)`,
       );
+    }
+    // Engine replicas in worker threads (the built CLI is their script, as `--workers` starts them).
+    const workers = Number(values.workers);
+    if (workers > 0) {
+      const pool = await startEnginePool(model, workers, join(ROOT, 'bin/model-lab.js'), ['__batch-engine-worker']);
+      for (const batchSize of values['batch-sizes']!.split(',').map(Number)) {
+        await pipeline(pool, model, small, batchSize, 2 * workers);
+        const raw = await rawRowsPerSecond(engine, instances, batchSize);
+        const job = await pipeline(pool, model, small, batchSize, 2 * workers);
+        console.log(`batch ${batchSize}, ${workers} engine workers: batch-predict ${fmt(job.rowsPerSecond)} rows/s vs raw engine (one, in-process) ${fmt(raw)} → ratio ${(job.rowsPerSecond / raw).toFixed(2)}`);
+      }
+      await pool.close();
     }
     await engine.close();
 

@@ -6,7 +6,6 @@ import { stat } from 'node:fs/promises';
 import { readBytes } from '../data/openDataFile';
 import { readDataFile } from '../data/readDataFile';
 import { resolveSource, type SourceFile } from '../data/readSource';
-import { shorten } from '../data/values';
 
 export interface InputFile extends SourceFile {
   /** Size on disk, for the progress estimate and to tell on resume that the input is the same. */
@@ -19,10 +18,14 @@ export interface InputPosition {
   line: number;
 }
 
+/**
+ * A JSON Lines instance travels as its text (`json`) and is parsed where the model runs, so that with
+ * engine workers the main thread never parses; a CSV record comes parsed (`instance`) with its JSON.
+ */
 export type InputItem = InputPosition & {
   /** Approximate bytes of input this item covers, for progress. */
   bytes: number;
-} & ({ instance: unknown; json: string } | { bad: string; text: string });
+} & ({ json: string; instance?: unknown } | { bad: string; text: string });
 
 export async function resolveInputs(patterns: string[], baseDir: string): Promise<InputFile[]> {
   const files = await resolveSource(patterns, baseDir);
@@ -56,11 +59,7 @@ async function* readJsonValues(file: InputFile, index: number, after: number): A
     const bytes = text.length + 1;
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     if (text.trim() === '') return;
-    try {
-      out.push({ file: index, line, bytes, instance: JSON.parse(text), json: text });
-    } catch (err) {
-      out.push({ file: index, line, bytes, bad: `invalid JSON (${shorten((err as Error).message, 80)})`, text });
-    }
+    out.push({ file: index, line, bytes, json: text });
   };
   for await (const chunk of readBytes(file.path, file.name)) {
     const text = carry + decoder.decode(chunk, { stream: true });

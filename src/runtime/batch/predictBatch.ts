@@ -4,7 +4,8 @@
  * it throw is isolated, so one poisonous instance costs its own line, not its whole batch.
  */
 import type { ModelEngine, PredictOutcome } from '../serving/modelEngine';
-import type { InputFile, InputItem, InputPosition } from './inputRecords';
+import { shorten } from '../data/values';
+import type { InputItem, InputPosition } from './inputRecords';
 import { engineMessage, errorLine, type LineError, resultLine } from './outputLines';
 
 export interface Batch {
@@ -23,13 +24,32 @@ export interface BatchOutput {
   last: InputPosition;
 }
 
+/** Where batches are predicted: the engine in this thread, or a pool of engine workers. */
+export interface BatchPredictor {
+  /** e.g. 'tfjs-wasm', or 'tfjs-wasm ×2 workers'. */
+  readonly description: string;
+  predict(batch: Batch, fileNames: string[]): Promise<BatchOutput>;
+  close(): Promise<void>;
+}
+
+export function inProcessPredictor(engine: ModelEngine): BatchPredictor {
+  return {
+    description: `${engine.framework}/${engine.runtime}`,
+    predict: (batch, fileNames) => predictBatch(engine, batch, fileNames),
+    close: () => engine.close(),
+  };
+}
+
 /** Thrown when the engine fails on every instance of a batch: the model, not the data, is broken. */
 export class EngineFailure extends Error {}
 
 type Outcome = PredictOutcome | { thrown: string };
 
-export async function predictBatch(engine: ModelEngine, batch: Batch, files: InputFile[]): Promise<BatchOutput> {
-  const good = batch.items.filter((it): it is Extract<InputItem, { instance: unknown }> => 'instance' in it);
+type ReadyItem = InputItem & ({ json: string; instance: unknown } | { bad: string; text: string });
+
+export async function predictBatch(engine: ModelEngine, batch: Batch, fileNames: string[]): Promise<BatchOutput> {
+  const items = batch.items.map(parseItem);
+  const good = items.filter((it): it is Extract<ReadyItem, { instance: unknown }> => 'instance' in it);
   const outcomes = good.length > 0 ? await predictIsolating(engine, good.map((it) => it.instance)) : [];
   if (good.length > 1 && outcomes.every((o) => 'thrown' in o)) {
     throw new EngineFailure(`the model failed on every instance of a batch: ${(outcomes[0] as { thrown: string }).thrown}`);
@@ -38,8 +58,8 @@ export async function predictBatch(engine: ModelEngine, batch: Batch, files: Inp
   let errors = '';
   let predicted = 0;
   let j = 0;
-  for (const item of batch.items) {
-    const where = `${files[item.file].name}:${item.line}`;
+  for (const item of items) {
+    const where = `${fileNames[item.file]}:${item.line}`;
     let error: LineError | undefined;
     if ('bad' in item) {
       error = { status: 'INVALID_ARGUMENT', message: `${where}: ${item.bad}` };
@@ -60,6 +80,16 @@ export async function predictBatch(engine: ModelEngine, batch: Batch, files: Inp
   }
   const lastItem = batch.items[batch.items.length - 1];
   return { results, errors, predicted, failed: batch.items.length - predicted, bytes: batch.bytes, last: { file: lastItem.file, line: lastItem.line } };
+}
+
+/** JSON Lines items arrive as text: parse them here, where the model runs. */
+function parseItem(item: InputItem): ReadyItem {
+  if ('bad' in item || item.instance !== undefined) return item as ReadyItem;
+  try {
+    return { ...item, instance: JSON.parse(item.json) };
+  } catch (err) {
+    return { file: item.file, line: item.line, bytes: item.bytes, bad: `invalid JSON (${shorten((err as Error).message, 80)})`, text: item.json };
+  }
 }
 
 async function predictIsolating(engine: ModelEngine, instances: unknown[]): Promise<Outcome[]> {

@@ -21,14 +21,16 @@ import {
   readJournal,
 } from './journal';
 import { isBatchOutputName, JOURNAL_FILE, shardPaths } from './outputFiles';
-import { type Batch, type BatchOutput, predictBatch } from './predictBatch';
+import { type Batch, type BatchOutput, type BatchPredictor, inProcessPredictor } from './predictBatch';
 import { ShardWriter } from './shardWriter';
 
 /** The job cannot start as asked (an output folder holding another job, a bad setting): nothing was written. */
 export class BatchPredictionJobError extends Error {}
 
 export interface BatchJobOptions {
-  engine: ModelEngine;
+  /** The model, run in this thread; or give `predictor` (e.g. a pool of engine workers). */
+  engine?: ModelEngine;
+  predictor?: BatchPredictor;
   /** The model folder, as recorded in the journal (a resume must use the same one). */
   modelDir: string;
   /** Paths or globs, relative to `baseDir`. */
@@ -81,7 +83,7 @@ export interface BatchJobResult {
 export async function runBatchPrediction(options: BatchJobOptions): Promise<BatchJobResult> {
   const batchSize = positive(options.batchSize ?? 64, 'batch size');
   const concurrency = positive(options.concurrency ?? 4, 'concurrency');
-  const interval = options.checkpointIntervalMs ?? 250;
+  const interval = options.checkpointIntervalMs ?? 1000;
   const outputDir = resolve(options.outputDir);
   const files = await resolveInputs(options.inputs, options.baseDir);
   const journalPath = join(outputDir, JOURNAL_FILE);
@@ -103,6 +105,7 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
   const start = previous?.checkpoint ?? emptyCheckpoint(shards);
   const t0 = performance.now();
 
+  if (!options.engine && !options.predictor) throw new BatchPredictionJobError('a batch job needs an engine or a predictor');
   if (previous?.done) {
     return { status: 'already-complete', predicted: start.predicted, failed: start.failed, sessionRows: 0, elapsedSeconds: 0, rowsPerSecond: 0, outputDir, files: outputFiles };
   }
@@ -149,6 +152,8 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
   };
 
   options.onEvent?.({ type: 'started', outputDir, inputs: files.map((f) => f.name), shards, batchSize, resumed: !!previous?.job, progress: progress() });
+  const predictor = options.predictor ?? inProcessPredictor(options.engine!);
+  const fileNames = files.map((f) => f.name);
   const items = readInputItems(files, start.input ?? undefined);
   const batches = new BatchCutter(items, batchSize);
   const inFlight: Promise<BatchOutput>[] = [];
@@ -158,7 +163,7 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
       if (options.signal?.aborted) break;
       const batch = await batches.next();
       if (!batch) break;
-      const pending = predictBatch(options.engine, batch, files);
+      const pending = predictor.predict(batch, fileNames);
       // A rejection is taken when its turn to be written comes; until then it must not count as unhandled.
       pending.catch(() => undefined);
       inFlight.push(pending);
@@ -218,7 +223,7 @@ class BatchCutter {
       const item = this.pending[this.at++];
       batch.items.push(item);
       batch.bytes += item.bytes;
-      if ('instance' in item) instances++;
+      if (!('bad' in item)) instances++;
     }
     return batch.items.length > 0 ? batch : undefined;
   }

@@ -6,6 +6,8 @@
 import type { Command } from 'commander';
 import { type BatchReporter, JsonBatchReporter, PlainBatchReporter, TerminalBatchReporter } from '../batch/batchReporters';
 import { BatchPredictionJobError, runBatchPrediction } from '../batch/runBatchPrediction';
+import { runEngineWorker, startEnginePool } from '../batch/enginePool';
+import { inProcessPredictor } from '../batch/predictBatch';
 import { loadModelFolder } from '../serving/loadModelFolder';
 import { collect } from './cliArgs';
 import { CliError, EXIT } from './exitCodes';
@@ -16,6 +18,7 @@ export interface BatchPredictOptions {
   batchSize: string;
   shards?: string;
   concurrency: string;
+  workers: string;
   json?: boolean;
 }
 
@@ -29,16 +32,23 @@ export function registerBatchPredictCommand(program: Command): void {
     .option('--batch-size <n>', 'instances per model call', '64')
     .option('--shards <n>', 'output shards (default 1, or the resumed job\'s)')
     .option('--concurrency <n>', 'model calls in flight at once', '4')
+    .option('--workers <n>', 'engine replicas in worker threads (0: the model runs in the main thread)', '0')
     .option('--json', 'print one JSON object per line, ending with a result object')
     .action(async (modelDir: string, options: BatchPredictOptions) => {
       process.exitCode = await batchPredictCommand(modelDir, options);
     });
+  // The engine workers are this same CLI started in a worker thread with this command (see enginePool.ts).
+  program.command(ENGINE_WORKER_COMMAND, { hidden: true }).action(runEngineWorker);
 }
+
+const ENGINE_WORKER_COMMAND = '__batch-engine-worker';
 
 export async function batchPredictCommand(modelDir: string, options: BatchPredictOptions): Promise<number> {
   const batchSize = positiveInt(options.batchSize, '--batch-size');
   const shards = options.shards === undefined ? undefined : positiveInt(options.shards, '--shards');
-  const concurrency = positiveInt(options.concurrency, '--concurrency');
+  const workers = options.workers === '0' ? 0 : positiveInt(options.workers, '--workers');
+  // Enough batches in flight to keep every worker busy while the main thread reads and writes.
+  const concurrency = Math.max(positiveInt(options.concurrency, '--concurrency'), 2 * workers);
   const reporter: BatchReporter = options.json ? new JsonBatchReporter() : process.stderr.isTTY ? new TerminalBatchReporter() : new PlainBatchReporter();
 
   // Ctrl-C once: finish the batches in flight, write and checkpoint them, exit 130. Twice: leave now
@@ -51,10 +61,11 @@ export async function batchPredictCommand(modelDir: string, options: BatchPredic
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const engine = await loadModelFolder(modelDir);
+  const predictor =
+    workers > 0 ? await startEnginePool(modelDir, workers, process.argv[1], [ENGINE_WORKER_COMMAND]) : inProcessPredictor(await loadModelFolder(modelDir));
   try {
     const result = await runBatchPrediction({
-      engine,
+      predictor,
       modelDir,
       inputs: options.input,
       baseDir: process.cwd(),
@@ -74,7 +85,7 @@ export async function batchPredictCommand(modelDir: string, options: BatchPredic
     reporter.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await engine.close();
+    await predictor.close();
   }
 }
 
