@@ -32,7 +32,9 @@ const program = new Command()
   .name('model-lab')
   .description('Model Lab: train, tune and serve models locally with Cloud ML Engine formats.')
   .version(RUNTIME_VERSION)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Before any command is added: subcommands inherit it, so their usage errors exit 2 too.
+  .exitOverride();
 
 program
   .command('train')
@@ -67,8 +69,6 @@ registerServeCommands(program);
 registerLocalTrainCommand(program);
 registerTuneCommands(program);
 registerExportCommand(program);
-
-program.exitOverride();
 
 function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
