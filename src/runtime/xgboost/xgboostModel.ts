@@ -1,8 +1,8 @@
 /**
  * Reads models saved by XGBoost itself (`Booster.save_model`): JSON (`*.json`) and UBJSON (`*.ubj`), as
- * described by dmlc/xgboost `doc/model.schema`, into a compact form the evaluator walks. The legacy binary
- * format (`*.bst` from `save_model` before XGBoost 2, or `Booster.save_raw()` bytes) is recognised and
- * refused with a message saying how to re-save the model.
+ * described by dmlc/xgboost `doc/model.schema`, and the legacy binary format (`model.bst` from `save_model`
+ * before XGBoost 2, see legacyBinary.ts), into a compact form the evaluator walks. A file that is none of
+ * these is refused with a message saying how to re-save the model.
  *
  * `base_score` comes in two encodings: a plain number string (`"5E-1"`, XGBoost ≤ 3.0) and a bracketed
  * vector string (`"[5E-1]"`, or one value per output group, XGBoost ≥ 3.1). It is stored in the
@@ -10,6 +10,7 @@
  * objective's `ProbToMargin` does (logit, log or identity).
  */
 import { readFileSync } from 'node:fs';
+import { decodeLegacyBinary } from './legacyBinary';
 import { decodeUbjson } from './ubjson';
 
 export class XGBoostModelError extends Error {}
@@ -82,11 +83,15 @@ export function decodeXGBoostBytes(bytes: Uint8Array): unknown {
   const encoding = sniffXGBoostEncoding(bytes);
   if (encoding === 'json') return JSON.parse(new TextDecoder().decode(bytes));
   if (encoding === 'ubjson') return decodeUbjson(bytes);
-  throw new XGBoostModelError(
-    'this is an XGBoost model in the legacy binary format, which Model Lab does not read. Re-save it as JSON or UBJSON ' +
-      "with XGBoost (>= 1.0): `booster = xgb.Booster(model_file='model.bst'); booster.save_model('model.json')` " +
-      "(or 'model.ubj'), and serve that file",
-  );
+  try {
+    return decodeLegacyBinary(bytes);
+  } catch (err) {
+    throw new XGBoostModelError(
+      `this is neither XGBoost JSON nor UBJSON, and not a legacy binary model Model Lab can read (${err instanceof Error ? err.message : String(err)}). ` +
+        "Re-save it as JSON or UBJSON with XGBoost (>= 1.0): `booster = xgb.Booster(model_file='model.bst'); booster.save_model('model.json')` " +
+        "(or 'model.ubj'), and serve that file",
+    );
+  }
 }
 
 function obj(v: unknown, what: string): Record<string, unknown> {

@@ -81,9 +81,16 @@ describe('XGBoost engine', () => {
     assert.ok(Math.abs(binary.baseMargin[0] - Math.log(0.3 / 0.7)) < 1e-6);
   });
 
-  it('refuses the legacy binary format, saying how to re-save the model', async () => {
-    const dir = folder('l', { 'model.bst': 'legacy_binary.bst' });
-    await assert.rejects(xgboostLoader.load(dir), /legacy binary format.*save_model\('model\.json'\)/s);
+  it("serves model.bst in the legacy binary format, as Cloud ML Engine's xgboost runtime does", async () => {
+    const c = fixture.legacy_binary;
+    const engine = await xgboostLoader.load(folder('l', { 'model.bst': 'legacy_binary.bst' }));
+    (await engine.predict(c.inputs)).forEach((o, i) => close((o as { prediction: unknown }).prediction, c.expected[i]));
+  });
+
+  it('refuses a model.bst it cannot read, saying how to re-save the model', async () => {
+    const dir = mkdtempSync(join(tmp, 'g'));
+    writeFileSync(join(dir, 'model.bst'), Buffer.from('binf' + 'x'.repeat(50)));
+    await assert.rejects(xgboostLoader.load(dir), /not a legacy binary model Model Lab can read \(truncated.*save_model\('model\.json'\)/s);
   });
 
   it('refuses what it cannot evaluate, naming it', () => {

@@ -19,7 +19,10 @@ interface Case {
   best_iteration?: number;
   feature_names?: string[];
 }
-const cases: Record<string, Case> = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8')).cases;
+const fixture = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8'));
+const cases: Record<string, Case> = fixture.cases;
+/** The cases also saved in XGBoost's legacy binary format (<case>.bst). */
+const LEGACY = ['binary_logistic', 'multi_softprob', 'multi_softmax', 'count_poisson', 'gblinear_squarederror', 'dart_binary', 'binary_early_stopping'];
 
 function maxDiff(actual: number | number[], expected: number | number[]): number {
   const a = Array.isArray(actual) ? actual : [actual];
@@ -39,7 +42,7 @@ function check(model: XGBoostModel, c: Case, expected = c.expected, iterationRan
 
 describe('XGBoost evaluator against real XGBoost', () => {
   for (const [name, c] of Object.entries(cases)) {
-    for (const ext of ['json', 'ubj']) {
+    for (const ext of LEGACY.includes(name) ? ['json', 'ubj', 'bst'] : ['json', 'ubj']) {
       it(`${name}.${ext} (${c.objective})`, () => {
         const model = readXGBoostModelFile(join(FIXTURES, `${name}.${ext}`));
         assert.equal(model.objective, c.objective);
@@ -56,6 +59,19 @@ describe('XGBoost evaluator against real XGBoost', () => {
       const b = readXGBoostModelFile(join(FIXTURES, `${name}.ubj`));
       assert.deepEqual(a, b, name);
     }
+  });
+
+  it('legacy binary files decode to the same trees as the JSON (without feature names, which that format lacks)', () => {
+    for (const name of LEGACY) {
+      const a = readXGBoostModelFile(join(FIXTURES, `${name}.json`));
+      const b = readXGBoostModelFile(join(FIXTURES, `${name}.bst`));
+      for (const key of ['booster', 'objective', 'numFeature', 'numClass', 'numGroups', 'baseMargin', 'trees', 'treeGroup', 'treeWeights', 'iterationIndptr', 'linearWeights', 'bestIteration'] as const) {
+        assert.deepEqual(b[key], a[key], `${name}: ${key}`);
+      }
+    }
+    const legacy = fixture.legacy_binary as Case;
+    const model = readXGBoostModelFile(join(FIXTURES, 'legacy_binary.bst'));
+    assert.ok(check(model, legacy) <= TOLERANCE);
   });
 
   it('multiclass softprob returns one probability per class, summing to 1', () => {

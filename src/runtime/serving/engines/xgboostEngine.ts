@@ -1,6 +1,6 @@
 /**
- * Serves a model saved by XGBoost itself (`model.json` / `model.ubj`; `model.bst` is recognised, and
- * refused with advice when it is the legacy binary format) with Model Lab's TypeScript tree evaluator.
+ * Serves a model saved by XGBoost itself (`model.json` / `model.ubj`, or `model.bst` in the legacy binary
+ * format, as Cloud ML Engine's xgboost runtime loads it) with Model Lab's TypeScript tree evaluator.
  * Predictions are what Cloud ML Engine's xgboost runtime returns (`Booster.predict` on a DMatrix of the
  * instances): a probability for binary:logistic, a list of class probabilities for multi:softprob, the
  * class index for multi:softmax, the value for regression. All trees are used, as `Booster.predict` does;
