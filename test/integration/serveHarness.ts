@@ -88,17 +88,23 @@ export async function get(url: string, headers: Record<string, string> = {}): Pr
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
-/** node:http with a fresh connection per request: a refused connection then means "never accepted". */
+/**
+ * node:http POST. By default a fresh connection per request (a refused connection then means "never
+ * accepted"); `keepAlive` reuses connections, which the load tests use (undici's fetch costs several
+ * times more CPU per request than the server does, and would measure the client).
+ */
 const noKeepAlive = new Agent({ keepAlive: false });
-export function rawPost(url: string, body: string): Promise<{ status: number; text: string }> {
+export const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
+export function rawPost(url: string, body: string, agent: Agent = noKeepAlive, onConnect?: () => void): Promise<{ status: number; text: string }> {
   return new Promise((done, fail) => {
-    const req = httpRequest(url, { method: 'POST', agent: noKeepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (c: string) => (text += c));
       res.on('end', () => done({ status: res.statusCode ?? 0, text }));
       res.on('error', fail);
     });
     req.on('error', fail);
+    if (onConnect) req.once('socket', (socket) => (socket.connecting ? socket.once('connect', onConnect) : onConnect()));
     req.end(body);
   });
 }

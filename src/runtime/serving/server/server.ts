@@ -9,7 +9,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
 import { BearerCheck, checkBindSecurity } from './auth';
 import { cloudmlErrorMessage, cloudmlRoutes } from './cloudmlRoutes';
 import { containerRoutes, type ContainerRoutesOptions } from './containerRoutes';
@@ -69,6 +69,8 @@ export class PredictionServer {
   private closing = false;
   private closed: Promise<void> | undefined;
   private inflight = 0;
+  /** Open connections: requests in progress on each, and requests answered. */
+  private readonly connections = new Map<Socket, { active: number; answered: number }>();
 
   constructor(
     readonly models: ServedModels,
@@ -98,6 +100,19 @@ export class PredictionServer {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.server = options.tls ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(serverOptions, handler);
     this.server.headersTimeout = serverOptions.headersTimeout;
+    this.server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+      this.connections.set(socket, { active: 0, answered: 0 });
+      socket.once('close', () => this.connections.delete(socket));
+    });
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const state = this.connections.get(req.socket);
+      if (!state) return;
+      state.active++;
+      res.once('close', () => {
+        state.active--;
+        state.answered++;
+      });
+    });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       // Unparseable HTTP or a timeout before a request existed: answer if the socket still can, never throw.
       if (socket.writable && !socket.destroyed) {
@@ -193,14 +208,26 @@ export class PredictionServer {
     res.end(req.method === 'HEAD' ? undefined : payload);
   }
 
-  /** Stops accepting, answers what was accepted, closes the engines. Idempotent. */
+  /**
+   * Stops accepting, answers what was accepted, closes the engines. Idempotent.
+   * Not http.Server.close(): since Node 19 it also closes every connection without a request in
+   * progress, and that includes connections just accepted whose request has not been parsed yet, so
+   * requests the kernel had already delivered would be reset. Here the listener closes alone; connections
+   * that have answered a request and sit idle are closed; fresh ones get to send their request (within
+   * headersTimeout) and are answered with `Connection: close`.
+   */
   close(graceMs = 30_000): Promise<void> {
     this.closed ??= (async () => {
       this.closing = true;
-      const stopped = new Promise<void>((done) => this.server.close(() => done()));
-      this.server.closeIdleConnections();
-      // Keep-alive connections that go idle after their last answer are closed by `Connection: close`.
-      const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      // One more turn of the event loop's poll phase first: connections the kernel has completed but Node
+      // has not yet accepted (the loop may have been busy in an engine call) are accepted, not reset.
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      const stopped = new Promise<void>((done) => NetServer.prototype.close.call(this.server, () => done()));
+      for (const [socket, state] of this.connections) if (state.active === 0 && state.answered > 0) socket.destroy();
+      const timer = setTimeout(() => {
+        for (const socket of this.connections.keys()) socket.destroy();
+      }, graceMs);
       timer.unref();
       await stopped;
       clearTimeout(timer);
