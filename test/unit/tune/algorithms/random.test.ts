@@ -56,3 +56,24 @@ describe('random search', () => {
     assert.ok(next.every((v) => !space.equal(v, { c: 'b' })));
   });
 });
+
+describe('random search in a nearly used-up space', () => {
+  it('finds the last unused configurations of a finite space', () => {
+    const grid: HyperparameterSpec = {
+      algorithm: 'RANDOM_SEARCH',
+      params: [
+        { parameterName: 'a', type: 'INTEGER', minValue: 1, maxValue: 30 },
+        { parameterName: 'b', type: 'DISCRETE', discreteValues: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
+      ],
+    };
+    const space = new SearchSpace(grid.params);
+    const history: TrialObservation[] = [];
+    for (let a = 1; a <= 30; a++) {
+      for (let b = 1; b <= 10; b++) {
+        if (!(a === 17 && b === 3) && !(a === 4 && b === 9)) history.push({ trialId: `${a}-${b}`, parameters: { a, b }, state: 'COMPLETED', objective: 0 });
+      }
+    }
+    const last = createAlgorithm(grid, 1).suggest({ history, count: 5 });
+    assert.deepEqual(last.map((v) => space.key(v)).sort(), [space.key({ a: 17, b: 3 }), space.key({ a: 4, b: 9 })].sort());
+  });
+});
