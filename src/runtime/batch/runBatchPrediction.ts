@@ -96,7 +96,8 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
     const why = identityMismatch(previous.job, identity);
     if (why) throw new BatchPredictionJobError(`${outputDir} holds another batch job's output (${why}); use a new --output folder`);
   } else {
-    const strays = readdirSync(outputDir).filter(isBatchOutputName);
+    // A journal without its job line is one a crash cut short before anything else was written.
+    const strays = readdirSync(outputDir).filter((n) => isBatchOutputName(n) && n !== JOURNAL_FILE);
     if (strays.length > 0) throw new BatchPredictionJobError(`${outputDir} already holds ${strays[0]} but no journal to resume it from; use a new --output folder`);
   }
   const resultPaths = shardPaths(outputDir, 'results', shards);
