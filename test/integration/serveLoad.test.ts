@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { ModelRegistry } from '../../src/runtime/serving/registry';
-import type { StartedServer } from '../../src/runtime/serving/server/startServer';
 import { CLI, requireBuild, tempWorkspace } from './cliHarness';
 import { echoEngine, irisBundle, keepAlive, pool, rawPost, serve, SETOSA, VIRGINICA } from './serveHarness';
 
