@@ -23,6 +23,11 @@ export interface XGBoostTree {
   /** The split threshold of a branch; the leaf value of a leaf (float32, as XGBoost stores them). */
   splitCondition: Float32Array;
   defaultLeft: Uint8Array;
+  /**
+   * Categorical splits: for each such node, the categories that go right (XGBoost's `categories` of the
+   * node's segment); undefined for numerical nodes and for trees without categorical splits.
+   */
+  categories?: (Set<number> | undefined)[];
 }
 
 export interface XGBoostModel {
@@ -81,7 +86,7 @@ export function sniffXGBoostEncoding(bytes: Uint8Array): XGBoostEncoding {
 
 export function decodeXGBoostBytes(bytes: Uint8Array): unknown {
   const encoding = sniffXGBoostEncoding(bytes);
-  if (encoding === 'json') return JSON.parse(new TextDecoder().decode(bytes));
+  if (encoding === 'json') return parseXGBoostJson(new TextDecoder().decode(bytes));
   if (encoding === 'ubjson') return decodeUbjson(bytes);
   try {
     return decodeLegacyBinary(bytes);
@@ -94,14 +99,53 @@ export function decodeXGBoostBytes(bytes: Uint8Array): unknown {
   }
 }
 
+/**
+ * XGBoost writes non-finite floats as bare `NaN` / `Infinity` / `-Infinity` in its JSON (e.g. the split
+ * conditions of categorical nodes), which JSON.parse refuses: those tokens (outside strings) become the
+ * strings "NaN", "Infinity", "-Infinity", which the model parser reads as numbers.
+ */
+export function parseXGBoostJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    if (!/NaN|Infinity/.test(text)) throw err;
+  }
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else if (text.startsWith('NaN', i)) {
+      out += '"NaN"';
+      i += 2;
+    } else if (text.startsWith('-Infinity', i)) {
+      out += '"-Infinity"';
+      i += 8;
+    } else if (text.startsWith('Infinity', i)) {
+      out += '"Infinity"';
+      i += 7;
+    } else out += ch;
+  }
+  return JSON.parse(out);
+}
+
 function obj(v: unknown, what: string): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new XGBoostModelError(`${what} is missing or not an object`);
   return v as Record<string, unknown>;
 }
 
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
 function num(v: unknown, what: string): number {
+  if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v];
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (Number.isNaN(n)) throw new XGBoostModelError(`${what} is not a number: ${JSON.stringify(v)}`);
+  if (Number.isNaN(n) && !(typeof v === 'number')) throw new XGBoostModelError(`${what} is not a number: ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -181,8 +225,23 @@ function parseTree(t: Record<string, unknown>, index: number): XGBoostTree {
   ] as const) {
     if (arr.length !== n) throw new XGBoostModelError(`${what}.${name} has ${arr.length} entries, left_children ${n}`);
   }
-  if (t.split_type !== undefined && numArray(t.split_type, `${what}.split_type`).some((s) => s !== 0)) {
-    throw new XGBoostModelError(`${what} has categorical splits, which Model Lab's evaluator does not support yet`);
+  let categories: (Set<number> | undefined)[] | undefined;
+  const splitType = t.split_type === undefined ? [] : numArray(t.split_type, `${what}.split_type`);
+  if (splitType.some((s) => s !== 0)) {
+    // categories_nodes[i] has categories[segments[i] .. segments[i] + sizes[i]) going right.
+    const cats = numArray(t.categories, `${what}.categories`);
+    const nodes = numArray(t.categories_nodes, `${what}.categories_nodes`);
+    const segments = numArray(t.categories_segments, `${what}.categories_segments`);
+    const sizes = numArray(t.categories_sizes, `${what}.categories_sizes`);
+    if (segments.length !== nodes.length || sizes.length !== nodes.length) throw new XGBoostModelError(`${what}: categories_* arrays differ in length`);
+    categories = new Array(n).fill(undefined);
+    nodes.forEach((node, i) => {
+      if (node < 0 || node >= n || segments[i] + sizes[i] > cats.length) throw new XGBoostModelError(`${what}: categories out of range`);
+      categories![node] = new Set(cats.slice(segments[i], segments[i] + sizes[i]));
+    });
+    splitType.forEach((s, node) => {
+      if (s !== 0 && left[node] !== -1 && !categories![node]) categories![node] = new Set();
+    });
   }
   const param = t.tree_param === undefined ? {} : obj(t.tree_param, `${what}.tree_param`);
   if (param.size_leaf_vector !== undefined && num(param.size_leaf_vector, `${what}.tree_param.size_leaf_vector`) > 1) {
@@ -199,6 +258,7 @@ function parseTree(t: Record<string, unknown>, index: number): XGBoostTree {
     splitIndex: Int32Array.from(splitIndex),
     splitCondition: Float32Array.from(splitCondition),
     defaultLeft: Uint8Array.from(defaultLeft),
+    ...(categories ? { categories } : {}),
   };
 }
 

@@ -2,6 +2,8 @@
  * Evaluates XGBoost models the way XGBoost's CPU predictor does, so predictions match XGBoost's own:
  * - feature values are float32 (a DMatrix holds float32); NaN means missing;
  * - at a branch, go left iff `x < split_condition` (strict, in float32); a missing value follows `default_left`;
+ * - at a categorical branch, a category (truncated to an integer) in the node's set goes right; other,
+ *   negative or out-of-range categories go left;
  * - a leaf's value is its `split_condition`;
  * - each output group starts at the base margin (base_score through the objective's ProbToMargin) and adds
  *   its trees' leaves (times `weight_drop` for DART) one at a time in float32, in tree order, as XGBoost does;
@@ -54,11 +56,13 @@ export function predictMargins(model: XGBoostModel, row: Float32Array, range: [n
   const { trees, treeGroup, treeWeights } = model;
   for (let t = range[0]; t < range[1]; t++) {
     const tree = trees[t];
-    const { left, right, splitIndex, splitCondition, defaultLeft } = tree;
+    const { left, right, splitIndex, splitCondition, defaultLeft, categories } = tree;
     let node = 0;
     while (left[node] !== -1) {
       const x = row[splitIndex[node]];
+      const cats = categories?.[node];
       if (x !== x) node = defaultLeft[node] ? left[node] : right[node];
+      else if (cats) node = categoryGoesRight(cats, x) ? right[node] : left[node];
       else node = x < splitCondition[node] ? left[node] : right[node];
     }
     const leaf = treeWeights ? Math.fround(splitCondition[node] * treeWeights[t]) : splitCondition[node];
@@ -66,6 +70,13 @@ export function predictMargins(model: XGBoostModel, row: Float32Array, range: [n
     out[g] = out[g] + leaf; // Float32Array stores round to float32, as XGBoost's float accumulation
   }
   return out;
+}
+
+/** XGBoost's categorical decision: a valid category in the node's set goes right; anything else left. */
+const MAX_CATEGORY = 2 ** 24; // float32 holds integers exactly up to here
+function categoryGoesRight(cats: Set<number>, x: number): boolean {
+  if (x < 0 || x >= MAX_CATEGORY) return false;
+  return cats.has(Math.trunc(x));
 }
 
 function sigmoid(x: number): number {

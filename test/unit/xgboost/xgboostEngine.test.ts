@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { xgboostLoader, XGBoostEngine } from '../../../src/runtime/serving/engines/xgboostEngine';
-import { parseBaseScore, parseXGBoostModel, readXGBoostModelFile } from '../../../src/runtime/xgboost/xgboostModel';
+import { parseBaseScore, parseXGBoostJson, parseXGBoostModel, readXGBoostModelFile } from '../../../src/runtime/xgboost/xgboostModel';
 import { decodeUbjson } from '../../../src/runtime/xgboost/ubjson';
 
 const FIXTURES = join(__dirname, '../../fixtures/xgboost');
@@ -96,8 +96,17 @@ describe('XGBoost engine', () => {
   it('refuses what it cannot evaluate, naming it', () => {
     const doc = JSON.parse(readFileSync(join(FIXTURES, 'binary_logistic.json'), 'utf8'));
     assert.throws(() => parseXGBoostModel({ ...doc, learner: { ...doc.learner, objective: { name: 'reg:unknown' } } }), /objective "reg:unknown" is not supported/);
-    doc.learner.gradient_booster.model.trees[0].split_type[0] = 1;
-    assert.throws(() => parseXGBoostModel(doc), /categorical splits/);
+    doc.learner.gradient_booster.model.trees[0].tree_param.size_leaf_vector = '3';
+    assert.throws(() => parseXGBoostModel(doc), /vector leaves/);
+  });
+
+  it("reads XGBoost's JSON with bare NaN (categorical split conditions)", () => {
+    const text = readFileSync(join(FIXTURES, 'categorical_partition.json'), 'utf8');
+    assert.match(text, /\[NaN,/, 'XGBoost wrote a bare NaN');
+    assert.throws(() => JSON.parse(text));
+    const model = readXGBoostModelFile(join(FIXTURES, 'categorical_partition.json'));
+    assert.ok(model.trees.some((t) => t.categories?.some((c) => c !== undefined)));
+    assert.deepEqual(parseXGBoostJson('{"a":[NaN,-Infinity,Infinity],"b":"NaN \\" x"}'), { a: ['NaN', '-Infinity', 'Infinity'], b: 'NaN " x' });
   });
 
   it('decodes UBJSON values and optimised containers', () => {
