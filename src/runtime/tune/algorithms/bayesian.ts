@@ -47,7 +47,7 @@ const STUCK_WINDOW = 4;
 const STUCK_RADIUS = 0.05;
 const EXPLORATION_KAPPA = 3;
 
-function isStuck(recent: readonly Float64Array[], incumbent: ArrayLike<number>): boolean {
+export function isStuck(recent: readonly Float64Array[], incumbent: ArrayLike<number>): boolean {
   if (recent.length < STUCK_WINDOW) return false;
   for (const x of recent.slice(-STUCK_WINDOW)) {
     let d2 = 0;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { HyperparameterSpec, HyperparameterValues } from '../../../../src/runtime/spec/jobSpec';
 import type { TrialObservation } from '../../../../src/runtime/tune/algorithm';
 import { createAlgorithm, initialDesignSize } from '../../../../src/runtime/tune/algorithms';
+import { isStuck } from '../../../../src/runtime/tune/algorithms/bayesian';
 import { SearchSpace } from '../../../../src/runtime/tune/space';
 
 const branin = (x1: number, x2: number): number => {
@@ -124,6 +125,15 @@ describe('Bayesian optimisation (default algorithm)', () => {
     const history = study(tiny, 1, 4, (v) => Number(v.k));
     assert.deepEqual(history.map((t) => t.parameters.k).sort(), [1, 2, 3, 4]);
     assert.deepEqual(createAlgorithm(tiny, 1).suggest({ history, count: 2 }), []);
+  });
+
+  it('switches to an exploratory step only when the last four trials cluster at the incumbent', () => {
+    const at = (...xs: number[]): Float64Array => Float64Array.from(xs);
+    const incumbent = [0.5, 0.5];
+    const near = [at(0.5, 0.51), at(0.52, 0.5), at(0.49, 0.49), at(0.5, 0.5)];
+    assert.equal(isStuck([at(0.9, 0.1), ...near], incumbent), true);
+    assert.equal(isStuck([...near.slice(0, 3), at(0.9, 0.1)], incumbent), false);
+    assert.equal(isStuck(near.slice(0, 3), incumbent), false);
   });
 
   it('beats random search on Branin within 30 trials (median over 5 seeds)', () => {
