@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { SklearnEngine, sklearnLoader } from '../../src/runtime/serving/engines/sklearnEngine';
 import { probeSklearn, resolveSklearnPython, SklearnUnavailableError, SklearnWorker } from '../../src/runtime/sklearn/sklearnWorker';
 import type { PredictOutcome } from '../../src/runtime/serving/modelEngine';
+import { detectFramework } from '../../src/runtime/serving/loadModelFolder';
 
 const FIXTURES = join(__dirname, '../fixtures/sklearn');
 const fixture = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8'));
@@ -57,6 +58,11 @@ function assertClose(actual: unknown, expected: unknown, where: string): void {
 }
 
 describe('scikit-learn engine (Python worker)', () => {
+  it('the model-folder registry picks the scikit-learn engine for model.joblib and model.pkl', async () => {
+    assert.equal((await detectFramework(join(FIXTURES, 'iris_logistic')))?.framework, 'sklearn');
+    assert.equal((await detectFramework(join(FIXTURES, 'iris_forest')))?.framework, 'sklearn');
+  });
+
   it('says what is missing when no Python has scikit-learn', () => {
     assert.throws(
       () => resolveSklearnPython({ MODELLAB_PYTHON: join(tmp, 'no-such-python') }),

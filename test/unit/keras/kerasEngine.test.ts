@@ -9,6 +9,7 @@ import { type KerasEngine, kerasLoader } from '../../../src/runtime/serving/engi
 import { readKerasH5, KerasH5Error } from '../../../src/runtime/keras/kerasH5';
 import { normalizeKerasConfig } from '../../../src/runtime/keras/kerasModel';
 import type { PredictOutcome } from '../../../src/runtime/serving/modelEngine';
+import { detectFramework } from '../../../src/runtime/serving/loadModelFolder';
 
 const FIXTURES = join(__dirname, '../../fixtures/keras');
 const TOLERANCE = 1e-5;
@@ -88,6 +89,7 @@ describe('Keras .h5 engine', () => {
   });
 
   it('recognises Keras folders by content', async () => {
+    assert.equal((await detectFramework(folder('mlp.h5')))?.framework, 'keras-h5', 'the model-folder registry picks it');
     assert.ok(await kerasLoader.detect(folder('cnn.h5', 'my_model.h5')), 'the only .h5 of a folder');
     const notHdf5 = mkdtempSync(join(tmp, 'x-'));
     writeFileSync(join(notHdf5, 'model.h5'), 'not hdf5');

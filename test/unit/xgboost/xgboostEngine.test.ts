@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { xgboostLoader, XGBoostEngine } from '../../../src/runtime/serving/engines/xgboostEngine';
+import { detectFramework } from '../../../src/runtime/serving/loadModelFolder';
 import { parseBaseScore, parseXGBoostJson, parseXGBoostModel, readXGBoostModelFile } from '../../../src/runtime/xgboost/xgboostModel';
 import { decodeUbjson } from '../../../src/runtime/xgboost/ubjson';
 
@@ -36,6 +37,12 @@ describe('XGBoost engine', () => {
     writeFileSync(join(tfjs, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {}, weightsManifest: [] }));
     assert.equal(await xgboostLoader.detect(tfjs), false, "a TensorFlow.js model.json is not XGBoost's");
     assert.equal(await xgboostLoader.detect(mkdtempSync(join(tmp, 'e'))), false);
+  });
+
+  it('the model-folder registry picks the XGBoost engine for such folders', async () => {
+    for (const [file, source] of [['model.json', 'binary_logistic.json'], ['model.ubj', 'binary_logistic.ubj'], ['model.bst', 'legacy_binary.bst']]) {
+      assert.equal((await detectFramework(folder('r', { [file]: source })))?.framework, 'xgboost', file);
+    }
   });
 
   it('serves a multiclass model: probabilities per instance, a bad instance fails alone', async () => {
