@@ -162,6 +162,7 @@ describe('scikit-learn engine (Python worker)', () => {
     ]);
     const [outcome] = await engine.predict([[1]]);
     assert.ok('error' in outcome && /Invalid model type/.test(outcome.error));
+    assert.equal(engine.worker.starts, 1, 'a model that cannot be loaded is not loaded again for every request');
     await Promise.all([engine.close(), bad.close()]);
   });
 

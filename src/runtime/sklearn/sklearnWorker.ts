@@ -97,6 +97,8 @@ export class SklearnWorker {
   private running?: Running;
   private nextId = 1;
   private closed = false;
+  /** Set when the worker could not load the model (not a crash): it is not started again for nothing. */
+  private loadFailure?: Error;
   /** How many times the process has been started. */
   starts = 0;
   info?: SklearnModelInfo;
@@ -109,6 +111,7 @@ export class SklearnWorker {
   /** Starts the process if it is not running; resolves once the model is loaded. */
   start(): Promise<SklearnModelInfo> {
     if (this.closed) return Promise.reject(new Error('the scikit-learn worker is closed'));
+    if (this.loadFailure) return Promise.reject(this.loadFailure);
     if (this.running && !this.running.exited) return this.running.ready;
     const python = this.options.python ?? resolveSklearnPython(this.options.env ?? process.env).python;
     const child = spawn(python, ['-u', '-c', SKLEARN_WORKER_SCRIPT, this.modelFile, this.options.method ?? 'predict'], {
@@ -149,11 +152,11 @@ export class SklearnWorker {
             resolveReady(this.info);
           } else {
             const fatal = String(msg.fatal ?? 'the worker did not start');
-            rejectReady(
+            this.loadFailure =
               msg.kind === 'missing-python-package'
                 ? new SklearnUnavailableError(`${python}: ${fatal}. To serve this model, ${SKLEARN_MISSING_ADVICE}.`)
-                : new Error(`${this.modelFile}: ${fatal}`),
-            );
+                : new Error(`${this.modelFile}: ${fatal}`);
+            rejectReady(this.loadFailure);
           }
           return;
         }
