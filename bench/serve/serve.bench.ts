@@ -1,0 +1,175 @@
+/**
+ * bench/serve: online prediction throughput and latency of `model-lab serve` against the raw engine
+ * called in-process, measured in the same run. Model: an MLP 784-256-128-10 (seeded TensorFlow.js layers,
+ * converted to ONNX by Model Lab's converter, served by ONNX Runtime through loadModelFolder), one
+ * instance = a list of 784 numbers. The server runs as its own process (the built CLI), the client here,
+ * with keep-alive connections.
+ *
+ *   npm run build && node --import tsx bench/serve/serve.bench.ts [--seconds 3]
+ *
+ * Prints requests/s and p50/p99 at concurrency 1, 8, 64 with and without dynamic batching, the raw engine
+ * at batch 1, 8, 64, and the ratios the issue sets targets for:
+ *   batched / unbatched requests/s at concurrency 64 (target ≥ 5), and
+ *   HTTP+JSON instances/s at batch 64 (one request of 64 instances at a time) / raw engine at batch 64 (target ≥ 0.5).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { convertLayersModelToOnnx } from '../../src/runtime/onnx/convertLayersModel';
+import { loadModelFolder } from '../../src/runtime/serving/loadModelFolder';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
+const SECONDS = Number(values.seconds);
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'bin/model-lab.js');
+
+async function makeModelFolder(): Promise<string> {
+  // Building the layers only needs a backend for the initial weights; the CPU one is enough.
+  await tf.setBackend('cpu');
+  const m = tfl.sequential();
+  m.add(tfl.layers.dense({ inputShape: [784], units: 256, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }));
+  m.add(tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }));
+  m.add(tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }));
+  const dir = mkdtempSync(join(tmpdir(), 'ml-bench-serve-'));
+  writeFileSync(join(dir, 'mlp.onnx'), convertLayersModelToOnnx(m));
+  return dir;
+}
+
+function instances(n: number): number[][] {
+  let s = 12345;
+  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  return Array.from({ length: n }, () => Array.from({ length: 784 }, () => Math.round(rand() * 1000) / 1000));
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface Measured {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `job` with `concurrency` loops for SECONDS after a short warm-up; latencies in ms. */
+async function measure(concurrency: number, job: () => Promise<void>): Promise<Measured> {
+  const warmUntil = performance.now() + 500;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < warmUntil) await job();
+  }));
+  const latencies: number[] = [];
+  const started = performance.now();
+  const until = started + SECONDS * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      await job();
+      latencies.push(performance.now() - t);
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+function post(url: string, body: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) fail(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`));
+        else {
+          JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          done();
+        }
+      });
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+async function startServer(dir: string, batching: boolean): Promise<{ url: string; stop(): Promise<void> }> {
+  const args = [CLI, 'serve', dir, '--name', 'mlp', '--port', '0', ...(batching ? ['--max-batch-size', '64', '--batch-timeout-micros', '2000'] : ['--no-batching'])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((done, fail) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) done(m[1]);
+    });
+    child.on('exit', (code) => fail(new Error(`serve exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const fmt = (m: Measured, unit: string) => `${m.perSecond.toFixed(0).padStart(7)} ${unit}/s   p50 ${m.p50.toFixed(2).padStart(7)} ms   p99 ${m.p99.toFixed(2).padStart(7)} ms`;
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const dir = await makeModelFolder();
+  const engine = await loadModelFolder(dir);
+  console.log(`bench/serve: MLP 784-256-128-10, ${engine.framework} on ${engine.runtime}, ${SECONDS} s per measurement, Node ${process.version}`);
+
+  const raw: Record<number, Measured> = {};
+  console.log('\nraw engine, in-process (engine.predict on already-parsed instances):');
+  for (const batch of [1, 8, 64]) {
+    const x = instances(batch);
+    raw[batch] = await measure(1, async () => {
+      const out = await engine.predict(x);
+      if (out.some((o) => 'error' in o)) throw new Error(JSON.stringify(out.find((o) => 'error' in o)));
+    });
+    console.log(`  batch ${String(batch).padStart(2)}: ${fmt(raw[batch], 'calls')}   = ${(raw[batch].perSecond * batch).toFixed(0)} instances/s`);
+  }
+  await engine.close();
+
+  const one = JSON.stringify({ instances: instances(1) });
+  const sixtyFour = JSON.stringify({ instances: instances(64) });
+  const results: Record<string, Record<number, Measured>> = {};
+  let http64: Measured | undefined;
+  for (const batching of [false, true]) {
+    const label = batching ? 'with dynamic batching (max 64, 2 ms)' : 'without batching';
+    const server = await startServer(dir, batching);
+    const url = `${server.url}/v1/models/mlp:predict`;
+    results[label] = {};
+    console.log(`\nHTTP, one instance per request, ${label}:`);
+    for (const c of [1, 8, 64]) {
+      results[label][c] = await measure(c, () => post(url, one));
+      console.log(`  concurrency ${String(c).padStart(2)}: ${fmt(results[label][c], 'req')}`);
+    }
+    if (!batching) {
+      http64 = await measure(1, () => post(url, sixtyFour));
+      console.log(`  64 instances per request, concurrency 1: ${fmt(http64, 'req')}   = ${(http64.perSecond * 64).toFixed(0)} instances/s`);
+    }
+    await server.stop();
+  }
+  agent.destroy();
+
+  const batched = results['with dynamic batching (max 64, 2 ms)'][64].perSecond;
+  const unbatched = results['without batching'][64].perSecond;
+  const overhead = (http64!.perSecond * 64) / (raw[64].perSecond * 64);
+  console.log('\nratios (same run):');
+  console.log(`  batching at concurrency 64: ${(batched / unbatched).toFixed(2)}× unbatched requests/s (target ≥ 5×)`);
+  console.log(`  HTTP+JSON at batch 64: ${(overhead * 100).toFixed(0)}% of raw engine instances/s (target ≥ 50%)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
