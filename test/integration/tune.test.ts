@@ -98,6 +98,21 @@ test('a trial that kills its worker and one that hangs are FAILED; the study goe
   assert.equal(readRunRecord(join(ws, '.modellab/runs', by.exit.runId)).status, 'failed');
 });
 
+test('maxFailedTrials reached: the study stops FAILED, starts no more trials, and says why', async () => {
+  const ws = tempWorkspace('ml-tune-maxfail-');
+  const r = await runCli(['tune', CRASH, '--workspace', ws, '--json', '--parallel', '1', '--set', 'hyperparameters.maxFailedTrials=1', '--set', 'hyperparameters.algorithm=RANDOM_SEARCH', '--seed', '2', '--trial-timeout', '10']);
+  assert.equal(r.code, 1, r.stderr + r.stdout);
+  const result = resultOf(r.stdout);
+  assert.equal(result.state, 'FAILED');
+  assert.match(result.message!, /1 trials failed \(maxFailedTrials 1\)/);
+  const out = result.trainingOutput;
+  const failed = out.trials.filter((t) => t.state === 'FAILED');
+  assert.equal(failed.length, 1);
+  // Trials run one at a time: the first failure ends the study, so nothing was started after it.
+  const failedAt = Number(failed[0].trialId);
+  assert.ok(out.trials.every((t) => Number(t.trialId) <= failedAt), JSON.stringify(out.trials));
+});
+
 test('kill -9 of the tuner mid-study, then --resume: no completed trial lost or repeated, running ones re-queued', async () => {
   requireBuild();
   const ws = tempWorkspace('ml-tune-kill-');
