@@ -195,6 +195,8 @@ export interface TuneParams {
   /** Seed of the search algorithm (default: random, recorded in study.json). */
   seed?: number;
   backend?: BackendRequest;
+  /** Python for trainer packages (default: MODELLAB_PYTHON, else python3). */
+  python?: string;
 }
 export interface TuneResult {
   studyId: string;

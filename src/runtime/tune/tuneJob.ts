@@ -314,9 +314,10 @@ export class TuneJob {
     const t0 = performance.now();
     const suggestions = this.algorithm.suggest({ history, count: free }).slice(0, free);
     const elapsedMs = Math.round(performance.now() - t0);
-    if (suggestions.length < free) this.exhausted = true;
+    // Fewer than asked is fine (asked again when a slot frees); none at all means the space is used up.
     if (suggestions.length === 0) {
-      if (this.running.size === 0) this.log('info', `${this.algorithm.name} has no more parameter sets to suggest`);
+      this.exhausted = true;
+      this.log('info', `${this.algorithm.name} has no more parameter sets to suggest`);
       return;
     }
     const created: TrialRecord[] = [];
