@@ -49,11 +49,11 @@ test('a lone request waits at most about the batch timeout', async () => {
   const started = performance.now();
   await b.submit([1]);
   const waited = performance.now() - started;
-  assert.ok(waited >= 15 && waited < 500, `waited ${waited} ms`);
+  assert.ok(waited >= 15 && waited < 2000, `waited ${waited} ms`);
 });
 
 test('requests arriving while the engine is busy form the next batch', async () => {
-  const { calls, run } = recordingEngine(30);
+  const { calls, run } = recordingEngine(200);
   const b = new Batcher(run, { maxBatchSize: 100, batchTimeoutMicros: 0 });
   const first = b.submit([0]);
   await sleep(5);

@@ -8,18 +8,24 @@ import { HttpError } from './httpError';
 export const MAX_DEPTH = 64;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Iterative, so that the check itself cannot overflow the stack. */
-function depthExceeds(value: unknown, limit: number): boolean {
+/**
+ * Iterative, so that the check itself cannot overflow the stack. Also says whether the instance holds any
+ * object (only objects can be {"b64": …}), so that plain lists of numbers are not copied for nothing.
+ */
+function scan(value: unknown, limit: number): { tooDeep: boolean; hasObject: boolean } {
+  let hasObject = false;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    if (depth > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+    if (depth > limit) return { tooDeep: true, hasObject };
+    const isArray = Array.isArray(v);
+    if (!isArray) hasObject = true;
+    for (const child of isArray ? v : Object.values(v)) {
       if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
     }
   }
-  return false;
+  return { tooDeep: false, hasObject };
 }
 
 function decodeB64(value: unknown, where: () => string): unknown {
@@ -44,8 +50,9 @@ export function prepareInstances(instances: unknown, field = 'instances'): unkno
   if (!Array.isArray(instances)) throw new HttpError(400, `'${field}' must be a list, got ${instances === null ? 'null' : typeof instances}`);
   if (instances.length === 0) throw new HttpError(400, `'${field}' is empty: send at least one instance`);
   return instances.map((instance, i) => {
-    if (depthExceeds(instance, MAX_DEPTH)) throw new HttpError(400, `instance ${i}: nested deeper than ${MAX_DEPTH} levels`);
-    return decodeB64(instance, () => `instance ${i}`);
+    const { tooDeep, hasObject } = scan(instance, MAX_DEPTH);
+    if (tooDeep) throw new HttpError(400, `instance ${i}: nested deeper than ${MAX_DEPTH} levels`);
+    return hasObject ? decodeB64(instance, () => `instance ${i}`) : instance;
   });
 }
 
