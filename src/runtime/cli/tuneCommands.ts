@@ -177,7 +177,7 @@ export function registerTuneCommands(program: Command): void {
     .argument('[spec]', 'job spec with a hyperparameters section, or a gcloud training job config (optional with --resume)')
     .option('--parallel <n>', 'trials at a time (overrides maxParallelTrials)')
     .option('--resume <studyId>', 'continue a stopped, interrupted or finished study (its --set overrides still apply; new ones come after them)')
-    .option('--trial-timeout <seconds>', 'stop a trial that runs longer, as FAILED')
+    .option('--trial-timeout <seconds>', 'stop a trial that runs longer, as FAILED (counted from when a worker takes it)')
     .option('--set <key=value>', 'override a spec field for every trial, e.g. training.epochs=5 (repeatable)', collect, [])
     .option('--seed <n>', 'seed of the search algorithm (default: random, recorded in study.json)')
     .option('--backend <name>', 'TensorFlow.js backend of the trials', 'auto')

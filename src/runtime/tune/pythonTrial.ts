@@ -86,6 +86,7 @@ export function startPythonTrial(options: PythonTrialOptions): TrialHandle {
   };
   return {
     done: run(),
+    running: Promise.resolve(),
     cancel: () => abort.abort(),
     kill: () => {
       killed = true;

@@ -23,12 +23,16 @@ export function startSpecTrial(pool: WorkerPool, options: SpecTrialOptions): Tri
   let worker: RuntimeClient | undefined;
   let cancelled = false;
   let killed = false;
+  let markRunning: () => void = () => undefined;
+  const running = new Promise<void>((resolve) => (markRunning = resolve));
 
   const run = async (): Promise<TrialOutcome> => {
     try {
       worker = await pool.acquire();
     } catch (err) {
       return { status: 'failed', error: `no worker process could be started: ${err instanceof Error ? err.message : String(err)}` };
+    } finally {
+      markRunning();
     }
     // Asked to stop while a worker was being found: nothing ran.
     if (cancelled || killed) {
@@ -62,6 +66,7 @@ export function startSpecTrial(pool: WorkerPool, options: SpecTrialOptions): Tri
 
   return {
     done: run(),
+    running,
     cancel() {
       cancelled = true;
       if (worker?.isRunning) void worker.cancel(options.runId).catch(() => undefined);

@@ -17,6 +17,11 @@ export interface StepMetrics {
 
 export interface TrialHandle {
   readonly done: Promise<TrialOutcome>;
+  /**
+   * Settles when the trial's own work begins (a worker was found for it): the time limit counts from
+   * here, so starting a fresh worker after a crash is not charged to the trial.
+   */
+  readonly running: Promise<void>;
   /** Asks the trial to stop; it ends `cancelled`, keeping what it has (metrics, bundle). */
   cancel(): void;
   /** Ends a trial that does not stop when asked (its process is killed); it ends `failed`. */

@@ -366,18 +366,23 @@ export class TuneJob {
           });
     const timeout = this.request.trialTimeoutSeconds;
     let timer: NodeJS.Timeout | undefined;
+    let finished = false;
     if (timeout && timeout > 0) {
-      timer = setTimeout(() => {
-        if (this.stopReasons.has(trial.trialId)) return;
-        this.stopReasons.set(trial.trialId, 'timeout');
-        this.log('warn', `trial ${trial.trialId} exceeded the time limit of ${timeout} s: stopping it`);
-        this.cancelTrial(handle, TIMEOUT_KILL_GRACE_MS);
-      }, timeout * 1000);
-      this.timers.add(timer);
+      void handle.running.then(() => {
+        if (finished) return;
+        timer = setTimeout(() => {
+          if (this.stopReasons.has(trial.trialId)) return;
+          this.stopReasons.set(trial.trialId, 'timeout');
+          this.log('warn', `trial ${trial.trialId} exceeded the time limit of ${timeout} s: stopping it`);
+          this.cancelTrial(handle, TIMEOUT_KILL_GRACE_MS);
+        }, timeout * 1000);
+        this.timers.add(timer);
+      });
     }
     const done = handle.done
       .catch((err: unknown): TrialOutcome => ({ status: 'failed', error: err instanceof Error ? err.message : String(err) }))
       .then((outcome) => {
+        finished = true;
         if (timer) {
           clearTimeout(timer);
           this.timers.delete(timer);
