@@ -214,7 +214,7 @@ export class TuneJob {
     if (existing) {
       folder = existing;
       const algorithm = create(hp, folder.state.seed);
-      const recovered = folder.resume(workspace, { hyperparameters: hp, specFile: target.specFile, overrides, settings });
+      const recovered = folder.resume(workspace, { hyperparameters: hp, specFile: target.specFile, overrides, settings, algorithm: algorithm.name });
       for (const r of recovered) {
         log('warn', r.action === 'requeued'
           ? `trial ${r.trialId} was running when the study's process ended: re-queued (run ${r.previousRunId} marked failed; it runs again as ${r.runId})`
