@@ -95,10 +95,16 @@ function removeListenersAddedSince(before: { uncaughtException: unknown[]; unhan
   }
 }
 
+/**
+ * Set once, when this module loads: TensorFlow.js initialises its highest-priority backend (wasm) by
+ * itself if any tensor is made before `selectBackend`, and without the path that first attempt fails
+ * for good ("already initialized").
+ */
+const WASM_FOLDER = wasmFolder();
+if (WASM_FOLDER) setWasmPaths(WASM_FOLDER.endsWith('/') ? WASM_FOLDER : `${WASM_FOLDER}/`);
+
 async function tryWasm(): Promise<string | undefined> {
-  const folder = wasmFolder();
-  if (!folder) return 'the wasm binaries were not found (expected dist/wasm beside the runtime bundle)';
-  setWasmPaths(folder.endsWith('/') ? folder : `${folder}/`);
+  if (!WASM_FOLDER) return 'the wasm binaries were not found (expected dist/wasm beside the runtime bundle)';
   const before = {
     uncaughtException: process.listeners('uncaughtException'),
     unhandledRejection: process.listeners('unhandledRejection'),
