@@ -2,10 +2,12 @@
  * bench/serve: online prediction throughput and latency of `model-lab serve` against the raw engine
  * called in-process, measured in the same run. Model: an MLP 784-256-128-10 (seeded TensorFlow.js layers,
  * converted to ONNX by Model Lab's converter, served by ONNX Runtime through loadModelFolder), one
- * instance = a list of 784 numbers. The server runs as its own process (the built CLI), the client here,
- * with keep-alive connections.
+ * instance = a list of 784 numbers. The server runs as its own process (benchServer.ts: startServer, what
+ * `model-lab serve <folder>` runs), the client here, with keep-alive connections. Two engines, each against
+ * its own raw figures: the folder's engine as loadModelFolder picks it (what `model-lab serve` uses), and
+ * a bench-local lean ONNX Runtime engine (leanOnnxEngine.ts) whose cost is ONNX Runtime's own.
  *
- *   npm run build && node --import tsx bench/serve/serve.bench.ts [--seconds 3]
+ *   node --import tsx bench/serve/serve.bench.ts [--seconds 3] [--engine folder|lean|both]
  *
  * Prints requests/s and p50/p99 at concurrency 1, 8, 64 with and without dynamic batching, the raw engine
  * at batch 1, 8, 64, and the ratios the issue sets targets for:
@@ -16,18 +18,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertLayersModelToOnnx } from '../../src/runtime/onnx/convertLayersModel';
 import { loadModelFolder } from '../../src/runtime/serving/loadModelFolder';
+import { loadLeanOnnxEngine } from './leanOnnxEngine';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, engine: { type: 'string', default: 'both' } } });
 const SECONDS = Number(values.seconds);
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'bin/model-lab.js');
+const SERVER = join(__dirname, 'benchServer.ts');
 
 async function makeModelFolder(): Promise<string> {
   // Building the layers only needs a backend for the initial weights; the CPU one is enough.
@@ -97,9 +99,8 @@ function post(url: string, body: string): Promise<void> {
   });
 }
 
-async function startServer(dir: string, batching: boolean): Promise<{ url: string; stop(): Promise<void> }> {
-  const args = [CLI, 'serve', dir, '--name', 'mlp', '--port', '0', ...(batching ? ['--max-batch-size', '64', '--batch-timeout-micros', '2000'] : ['--no-batching'])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(dir: string, engine: string, batching: boolean): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, dir, engine, batching ? 'on' : 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((done, fail) => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -121,14 +122,11 @@ async function startServer(dir: string, batching: boolean): Promise<{ url: strin
 
 const fmt = (m: Measured, unit: string) => `${m.perSecond.toFixed(0).padStart(7)} ${unit}/s   p50 ${m.p50.toFixed(2).padStart(7)} ms   p99 ${m.p99.toFixed(2).padStart(7)} ms`;
 
-async function main() {
-  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  const dir = await makeModelFolder();
-  const engine = await loadModelFolder(dir);
-  console.log(`bench/serve: MLP 784-256-128-10, ${engine.framework} on ${engine.runtime}, ${SECONDS} s per measurement, Node ${process.version}`);
-
+async function benchEngine(dir: string, kind: 'folder' | 'lean') {
+  const engine = kind === 'lean' ? await loadLeanOnnxEngine(join(dir, 'mlp.onnx')) : await loadModelFolder(dir);
+  console.log(`\n=== engine: ${kind === 'lean' ? 'bench lean ONNX Runtime engine' : 'loadModelFolder'} (${engine.framework} on ${engine.runtime})`);
   const raw: Record<number, Measured> = {};
-  console.log('\nraw engine, in-process (engine.predict on already-parsed instances):');
+  console.log('raw engine, in-process (engine.predict on already-parsed instances):');
   for (const batch of [1, 8, 64]) {
     const x = instances(batch);
     raw[batch] = await measure(1, async () => {
@@ -141,17 +139,15 @@ async function main() {
 
   const one = JSON.stringify({ instances: instances(1) });
   const sixtyFour = JSON.stringify({ instances: instances(64) });
-  const results: Record<string, Record<number, Measured>> = {};
+  const byMode: Record<string, Record<number, Measured>> = { off: {}, on: {} };
   let http64: Measured | undefined;
   for (const batching of [false, true]) {
-    const label = batching ? 'with dynamic batching (max 64, 2 ms)' : 'without batching';
-    const server = await startServer(dir, batching);
+    const server = await startServer(dir, kind, batching);
     const url = `${server.url}/v1/models/mlp:predict`;
-    results[label] = {};
-    console.log(`\nHTTP, one instance per request, ${label}:`);
+    console.log(`HTTP, one instance per request, ${batching ? 'with dynamic batching (max 64, 2 ms)' : 'without batching'}:`);
     for (const c of [1, 8, 64]) {
-      results[label][c] = await measure(c, () => post(url, one));
-      console.log(`  concurrency ${String(c).padStart(2)}: ${fmt(results[label][c], 'req')}`);
+      byMode[batching ? 'on' : 'off'][c] = await measure(c, () => post(url, one));
+      console.log(`  concurrency ${String(c).padStart(2)}: ${fmt(byMode[batching ? 'on' : 'off'][c], 'req')}`);
     }
     if (!batching) {
       http64 = await measure(1, () => post(url, sixtyFour));
@@ -159,14 +155,19 @@ async function main() {
     }
     await server.stop();
   }
-  agent.destroy();
-
-  const batched = results['with dynamic batching (max 64, 2 ms)'][64].perSecond;
-  const unbatched = results['without batching'][64].perSecond;
-  const overhead = (http64!.perSecond * 64) / (raw[64].perSecond * 64);
-  console.log('\nratios (same run):');
-  console.log(`  batching at concurrency 64: ${(batched / unbatched).toFixed(2)}× unbatched requests/s (target ≥ 5×)`);
+  const ratio = byMode.on[64].perSecond / byMode.off[64].perSecond;
+  const overhead = http64!.perSecond / raw[64].perSecond;
+  console.log('ratios (same run):');
+  console.log(`  batching at concurrency 64: ${ratio.toFixed(2)}× unbatched requests/s (target ≥ 5×)`);
   console.log(`  HTTP+JSON at batch 64: ${(overhead * 100).toFixed(0)}% of raw engine instances/s (target ≥ 50%)`);
+}
+
+async function main() {
+  const dir = await makeModelFolder();
+  console.log(`bench/serve: MLP 784-256-128-10 (${dir}), ${SECONDS} s per measurement, Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`);
+  if (values.engine !== 'lean') await benchEngine(dir, 'folder');
+  if (values.engine !== 'folder') await benchEngine(dir, 'lean');
+  agent.destroy();
 }
 
 main().catch((err: unknown) => {
