@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { BackendRequest, StudySummary, TrainingOutput, TuneResult } from '../../protocol/runtimeProtocol';
 import { isBackendRequest } from '../backend/selectBackend';
+import { StudyNotFoundError } from '../tune/studyFolder';
 import { studyDetails, studySummaries } from '../tune/studySummary';
 import { tuneJob } from '../tune/tuneJob';
 import { collect } from './cliArgs';
@@ -83,6 +84,9 @@ export async function tuneCommand(specFile: string | undefined, options: TuneOpt
     );
     reporter.result(result);
     return EXIT_OF[result.state];
+  } catch (err) {
+    if (err instanceof StudyNotFoundError) throw new CliError(err.message, EXIT.usage);
+    throw err;
   } finally {
     reporter.close();
     process.off('SIGINT', onSigint);

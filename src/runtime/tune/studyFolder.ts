@@ -57,6 +57,11 @@ export function studyProcessGone(record: StudyRecord): boolean {
   return record.state === 'RUNNING' && record.hostname === hostname() && record.pid !== process.pid && !processIsAlive(record.pid);
 }
 
+/** No such study in the workspace (a wrong id or workspace: the caller's mistake, not a failure). */
+export class StudyNotFoundError extends Error {
+  override readonly name = 'StudyNotFoundError';
+}
+
 export type StudyInit = Omit<StudyRecord, 'state' | 'createdAt' | 'updatedAt' | 'pid' | 'hostname' | 'trialCounter' | 'counts'>;
 
 /** What resuming did to the trials that were not finished. */
@@ -100,7 +105,7 @@ export class StudyFolder {
   /** Reads a study as its files say it is; changes nothing (see {@link resume} to continue it). */
   static open(workspace: string, studyId: string): StudyFolder {
     const dir = studyDir(workspace, studyId);
-    if (!existsSync(join(dir, STUDY_FILE))) throw new Error(`no study '${studyId}' in ${join(workspace, STUDIES_DIR)}`);
+    if (!existsSync(join(dir, STUDY_FILE))) throw new StudyNotFoundError(`no study '${studyId}' in ${join(workspace, STUDIES_DIR)}`);
     const record = readStudyRecord(dir);
     const folder = new StudyFolder(dir, record, replayTrials(readTrialEntries(join(dir, TRIALS_FILE))));
     folder.record = { ...record, ...folder.summary() };
