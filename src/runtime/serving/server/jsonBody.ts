@@ -37,7 +37,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', onData);
     req.once('end', () => finish());
     req.once('error', (err) => finish(new HttpError(400, `the request body could not be read: ${err.message}`)));
-    req.once('aborted', () => finish(new HttpError(400, 'the client closed the connection before sending the whole body')));
+    const cutOff = () => finish(new HttpError(400, 'the client closed the connection before sending the whole body'));
+    req.once('aborted', cutOff);
+    // 'aborted' is deprecated; a close before 'end' means the same.
+    req.once('close', () => {
+      if (!req.complete) cutOff();
+    });
   });
 }
 
