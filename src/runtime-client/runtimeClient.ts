@@ -21,6 +21,19 @@ import {
   RunStartedNotification,
   type RunStartedParams,
   ShutdownRequest,
+  StopStudyRequest,
+  StopTrialRequest,
+  StudyMeasurementNotification,
+  type StudyMeasurementParams,
+  StudyStateNotification,
+  type StudyStateParams,
+  StudySuggestionNotification,
+  type StudySuggestionParams,
+  StudyTrialStateNotification,
+  type TrialStateParams,
+  TuneRequest,
+  type TuneParams,
+  type TuneResult,
   TrainRequest,
   type TrainParams,
   type TrainResult,
@@ -45,6 +58,13 @@ export interface TrainHandlers {
   onLog?(p: LogParams): void;
 }
 
+export interface TuneHandlers {
+  onState?(p: StudyStateParams): void;
+  onSuggestion?(p: StudySuggestionParams): void;
+  onTrialState?(p: TrialStateParams): void;
+  onMeasurement?(p: StudyMeasurementParams): void;
+}
+
 /** The runtime process ended while a request was in flight. */
 export class RuntimeExitedError extends Error {
   constructor(
@@ -59,6 +79,7 @@ export class RuntimeExitedError extends Error {
 
 export class RuntimeClient {
   private readonly handlers = new Map<string, TrainHandlers>();
+  private readonly studyHandlers = new Map<string, TuneHandlers>();
   private readonly runDirs = new Map<string, string>();
   private readonly logListeners = new Set<(p: LogParams) => void>();
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -83,6 +104,10 @@ export class RuntimeClient {
     });
     connection.onNotification(RunProgressNotification, (p) => this.handlers.get(p.runId)?.onProgress?.(p));
     connection.onNotification(RunEpochNotification, (p) => this.handlers.get(p.runId)?.onEpoch?.(p));
+    connection.onNotification(StudyStateNotification, (p) => this.studyHandlers.get(p.studyId)?.onState?.(p));
+    connection.onNotification(StudySuggestionNotification, (p) => this.studyHandlers.get(p.studyId)?.onSuggestion?.(p));
+    connection.onNotification(StudyTrialStateNotification, (p) => this.studyHandlers.get(p.studyId)?.onTrialState?.(p));
+    connection.onNotification(StudyMeasurementNotification, (p) => this.studyHandlers.get(p.studyId)?.onMeasurement?.(p));
     connection.onNotification(LogNotification, (p) => {
       if (p.runId) this.handlers.get(p.runId)?.onLog?.(p);
       for (const listener of this.logListeners) listener(p);
@@ -133,6 +158,25 @@ export class RuntimeClient {
       this.handlers.delete(runId);
       this.runDirs.delete(runId);
     }
+  }
+
+  /** Runs (or resumes) a HyperTune study; its trials run in worker processes the runtime starts. */
+  async tune(params: TuneParams, handlers: TuneHandlers = {}): Promise<TuneResult> {
+    const studyId = params.studyId ?? params.resumeStudyId ?? `study-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    this.studyHandlers.set(studyId, handlers);
+    try {
+      return await this.request(`study ${studyId}`, () => this.connection.sendRequest(TuneRequest, { ...params, studyId }));
+    } finally {
+      this.studyHandlers.delete(studyId);
+    }
+  }
+
+  async stopTrial(studyId: string, trialId: string): Promise<boolean> {
+    return (await this.request('stopTrial', () => this.connection.sendRequest(StopTrialRequest, { studyId, trialId }))).stopped;
+  }
+
+  async stopStudy(studyId: string): Promise<boolean> {
+    return (await this.request('stopStudy', () => this.connection.sendRequest(StopStudyRequest, { studyId }))).stopped;
   }
 
   async cancel(runId: string): Promise<boolean> {

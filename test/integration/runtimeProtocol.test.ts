@@ -69,6 +69,27 @@ test('cancel stops a run mid-training and leaves it cancelled', async () => {
   assert.equal(JSON.parse(readFileSync(join(result.runDir, 'run.json'), 'utf8')).status, 'cancelled');
 });
 
+test('a study through the client: trial notifications arrive and the answer has the trainingOutput shape', async () => {
+  const states: string[] = [];
+  const result = await client.tune(
+    {
+      specFile: join(ROOT, 'examples/iris/modellab.yaml'),
+      workspace: tempWorkspace(),
+      overrides: ['training.epochs=2', 'hyperparameters.maxTrials=2', 'hyperparameters.algorithm=RANDOM_SEARCH'],
+      parallel: 1,
+      seed: 1,
+    },
+    { onTrialState: (p) => states.push(`${p.trialId}:${p.state}`) },
+  );
+  assert.equal(result.state, 'SUCCEEDED', result.message);
+  assert.equal(result.trainingOutput.trials.length, 2);
+  assert.ok(states.includes('1:completed') && states.includes('2:completed'), states.join(' '));
+  for (const trial of result.trainingOutput.trials) {
+    assert.equal(typeof trial.hyperparameters.learning_rate, 'string');
+    assert.ok(Number.isFinite(trial.finalMetric?.objectiveValue));
+  }
+});
+
 test('a crash of the runtime rejects the request clearly and marks the run failed', async () => {
   const crashing = await RuntimeClient.start({ runtimePath: RUNTIME });
   const ws = tempWorkspace();
