@@ -110,6 +110,7 @@ export class ServedModels {
   private refreshing: Promise<void> | undefined;
   private watcher: NodeJS.Timeout | undefined;
   private started = false;
+  private lastRefresh = 0;
 
   constructor(
     readonly source: CatalogSource,
@@ -145,6 +146,7 @@ export class ServedModels {
   }
 
   private async doRefresh(): Promise<void> {
+    this.lastRefresh = performance.now();
     const next = await this.source.read();
     for (const [name, model] of next) {
       const before = this.catalog.get(name);
@@ -200,8 +202,9 @@ export class ServedModels {
   /** The version a request names, or the model's default. Unknown names are 404s that list what exists. */
   async resolve(model: string, version?: string): Promise<ServedVersion> {
     let entry = this.catalog.get(model);
-    if (!entry || (version !== undefined && !entry.versions.has(version))) {
-      // It may have been created since the last look.
+    if ((!entry || (version !== undefined && !entry.versions.has(version))) && performance.now() - this.lastRefresh > 250) {
+      // It may have been created since the last look (at most one look per 250 ms, so that requests for
+      // names that do not exist cannot keep the server reading the registry).
       await this.refresh().catch(() => undefined);
       entry = this.catalog.get(model);
     }
