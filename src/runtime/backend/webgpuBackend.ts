@@ -375,6 +375,8 @@ async function registerWith(adapter: GpuAdapterLike, report: GpuAdapterReport): 
 export async function tryWebGpu(requested: 'auto' | 'webgpu'): Promise<string | undefined> {
   if (registered && current) {
     if (requested === 'auto' && current.adapter.software) return `adapter is software (${current.adapter.description})`;
+    // Each run selects its backend first: a failure left over from the run before is not this run's.
+    pendingFailure = undefined;
     return (await tf.setBackend('webgpu')) ? undefined : 'the webgpu backend did not initialise';
   }
   if (requested === 'auto') {
