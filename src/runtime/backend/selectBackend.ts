@@ -159,6 +159,16 @@ export function isBackendRequest(value: string): value is BackendRequest {
  * Selects a backend. `auto` walks the ladder; a named backend is used or the call fails with the
  * reason (a user who asks for the GPU wants to know it is not there, not to get the CPU silently).
  */
+let lastSelected: BackendInfo | undefined;
+
+/**
+ * The backend in use if one was selected already (e.g. by `--backend`), else the best available.
+ * For code that needs some backend (loading a model to serve) without overriding the user's choice.
+ */
+export async function ensureBackend(): Promise<BackendInfo> {
+  return lastSelected ?? selectBackend('auto');
+}
+
 export async function selectBackend(requested: BackendRequest = 'auto'): Promise<BackendInfo> {
   // Production mode silences TensorFlow.js's console advice ("install our node backend…"): the engine
   // reports the backend and why better ones were not used itself, in its own words.
@@ -169,7 +179,7 @@ export async function selectBackend(requested: BackendRequest = 'auto'): Promise
     const reason = await tryRung(rung, requested);
     if (reason === undefined) {
       await tf.ready();
-      return {
+      return (lastSelected = {
         name: rung,
         tfjsName: tf.getBackend(),
         requested,
@@ -178,7 +188,7 @@ export async function selectBackend(requested: BackendRequest = 'auto'): Promise
         simd: rung === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : undefined,
         adapter: rung === 'webgpu' ? currentAdapter() : undefined,
         tfjsVersion: tf.version_core,
-      };
+      });
     }
     notChosen[rung] = reason;
   }

@@ -3,7 +3,7 @@
  */
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { selectBackend } from '../backend/selectBackend';
+import { ensureBackend } from '../backend/selectBackend';
 import { type LoadedBundle, loadBundle } from '../bundle/bundle';
 import { MANIFEST_FILE } from '../bundle/manifest';
 import type { RawRecord } from '../data/records';
@@ -17,7 +17,7 @@ export async function getBundle(modelDir: string): Promise<LoadedBundle> {
   const mtimeMs = statSync(join(dir, MANIFEST_FILE), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const hit = cache.get(dir);
   if (hit && hit.mtimeMs === mtimeMs) return hit.bundle;
-  backendReady ??= selectBackend('auto');
+  backendReady ??= ensureBackend();
   await backendReady;
   const bundle = await loadBundle(dir);
   hit?.bundle.model.dispose();

@@ -10,7 +10,7 @@ import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs'
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { selectBackend } from '../../backend/selectBackend';
+import { ensureBackend } from '../../backend/selectBackend';
 import { isHdf5, readKerasH5 } from '../../keras/kerasH5';
 import { buildLayersModel } from '../../keras/kerasModel';
 import type { EngineSignature, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
@@ -180,7 +180,7 @@ export const kerasLoader: ModelLoader = {
           "(model.save('model.h5')) or convert it with tensorflowjs_converter",
       );
     }
-    const backend = await selectBackend('auto');
+    const backend = await ensureBackend();
     const h5 = await readKerasH5(file);
     return new KerasEngine(await buildLayersModel(h5), backend.name, file, h5.kerasVersion);
   },

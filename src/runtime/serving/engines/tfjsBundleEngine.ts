@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend } from '../../backend/selectBackend';
+import { ensureBackend } from '../../backend/selectBackend';
 import { type LoadedBundle, loadBundle } from '../../bundle/bundle';
 import { MANIFEST_FILE } from '../../bundle/manifest';
 import { MODEL_JSON } from '../../bundle/layersModelFiles';
@@ -62,7 +62,7 @@ export const tfjsBundleLoader: ModelLoader = {
     return existsSync(join(dir, MANIFEST_FILE)) && existsSync(join(dir, MODEL_JSON));
   },
   async load(dir) {
-    const backend = await selectBackend('auto');
+    const backend = await ensureBackend();
     return new TfjsBundleEngine(await loadBundle(dir), backend.name);
   },
 };
