@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { CLI, jsonLines, requireBuild, runCli, tempWorkspace } from './cliHarness';
@@ -209,25 +209,49 @@ test('JSON Lines, CSV and .gz inputs (a glob and a path) → Vertex-named shards
   assert.match(shards.stderr, /started with --shards 3/);
 });
 
-/** Starts the CLI with --json and kills it with `signal` once it has reported `afterRows` rows. */
+/** Checkpoint lines in the output folder's progress journal (0 when it does not exist yet). */
+function journalCheckpoints(out: string): number {
+  try {
+    return readFileSync(join(out, 'prediction.progress.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"checkpoint"')).length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts the CLI with --json and kills it with `signal` once it has reported `afterRows` rows and has
+ * journaled a checkpoint of its own: on a fast machine a run can reach `afterRows` before its first
+ * (once a second) checkpoint, and a kill then would test nothing but starting over.
+ */
 function runUntil(args: string[], cwd: string, afterRows: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   requireBuild();
+  const out = resolve(cwd, args[args.indexOf('--output') + 1]);
+  // Only a kill needs a checkpoint of the run's own first; Ctrl-C writes one as it stops.
+  const checkpointsBefore = signal === 'SIGKILL' ? journalCheckpoints(out) : -1;
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args, '--json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let rows = 0;
     let sent = false;
+    // Checked on every progress line and on a timer too: the checkpoint may land between two progress lines.
+    const check = () => {
+      if (!sent && rows >= afterRows && journalCheckpoints(out) > checkpointsBefore) {
+        sent = true;
+        child.kill(signal);
+      }
+    };
+    const timer = setInterval(check, 20);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       for (const line of chunk.split('\n')) {
         const m = /"type":"progress","predicted":(\d+),"failed":(\d+)/.exec(line);
-        if (!sent && m && Number(m[1]) + Number(m[2]) >= afterRows) {
-          sent = true;
-          child.kill(signal);
-        }
+        if (m) rows = Number(m[1]) + Number(m[2]);
       }
+      check();
     });
     child.stderr.resume();
     child.on('error', fail);
+    child.on('exit', () => clearInterval(timer));
     child.on('close', (code, sig) => done({ code, signal: sig, stdout }));
   });
 }
@@ -238,7 +262,8 @@ test('kill -9 mid-job, twice, then resume: every line exactly once, no gaps', as
   const badEvery = 997;
   await writeJsonl(join(dir, 'a.jsonl'), 0, 150_000, badEvery);
   await writeJsonl(join(dir, 'b.jsonl'), 150_000, 300_000, badEvery);
-  const args = ['batch-predict', model, '--input', 'a.jsonl', '--input', 'b.jsonl', '--output', out, '--shards', '2'];
+  // Small batches keep the job running for a few seconds, long enough for checkpoints to happen before each kill.
+  const args = ['batch-predict', model, '--input', 'a.jsonl', '--input', 'b.jsonl', '--output', out, '--shards', '2', '--batch-size', '8'];
   // Job totals: the second kill comes well after the first one's last checkpoint.
   const first = await runUntil(args, dir, 10_000, 'SIGKILL');
   assert.equal(first.signal, 'SIGKILL', 'killed before the end');

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureBackend } from '../backend/selectBackend';
 
 export const MODEL_JSON = 'model.json';
 const WEIGHTS_FILE = 'group1-shard1of1.bin';
@@ -39,6 +40,9 @@ export async function writeLayersModel(model: tfl.LayersModel, dir: string): Pro
 }
 
 export async function readLayersModel(dir: string): Promise<tfl.LayersModel> {
+  // Loading makes tensors: without a backend chosen first, TensorFlow.js would start one by itself,
+  // outside the engine's control (wasm's crash handlers included).
+  await ensureBackend();
   const file = join(dir, MODEL_JSON);
   let json: ModelJson;
   try {

@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend } from '../backend/selectBackend';
 import { readManifest } from '../bundle/bundle';
 import { MODEL_JSON, readLayersModel } from '../bundle/layersModelFiles';
 import { MANIFEST_FILE } from '../bundle/manifest';
@@ -26,7 +25,7 @@ export async function exportCommand(modelDir: string, options: ExportOptions): P
   // Class labels travel in the file's metadata, so the ONNX file alone says what its outputs mean.
   const labels = existsSync(join(dir, MANIFEST_FILE)) ? (await readManifest(dir)).labels : undefined;
   // Conversion only reads weights: the pure-JS backend is always there and needs no wasm files.
-  await tf.setBackend('cpu');
+  await selectBackend('cpu');
   const model = await readLayersModel(dir);
   let bytes: Uint8Array;
   try {

@@ -75,6 +75,12 @@ function oneLine(err: unknown): string {
   return text.trim();
 }
 
+// `model-lab … | head` closes the pipe early: that is the reader's choice, not an error to report.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : EXIT.usage;
