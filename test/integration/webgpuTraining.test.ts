@@ -26,7 +26,6 @@ import { predictRecords } from '../../src/runtime/predict/predictRecords';
 import { resolveLoss, resolveMetrics } from '../../src/runtime/train/lossesAndMetrics';
 import { trainJob } from '../../src/runtime/train/trainJob';
 import { runTrainingLoop } from '../../src/runtime/train/trainingLoop';
-import { applyTransform } from '../../src/runtime/transform/apply';
 
 const ROOT = resolve(__dirname, '../..');
 const IRIS = join(ROOT, 'examples/iris/modellab.yaml');
@@ -66,20 +65,19 @@ test('iris trains on webgpu to the metrics of the wasm run (float tolerance), an
   const { records } = await readInstances(join(ROOT, 'examples/iris/iris.csv'));
   await selectBackend('wasm');
   const onWasmBundle = await loadBundle(onGpu.bundleDir!);
-  const expected = predictRecords(onWasmBundle, records);
+  const expected = await predictRecords(onWasmBundle, records);
   onWasmBundle.model.dispose();
 
   await selectBackend('webgpu');
   const onGpuBundle = await loadBundle(onGpu.bundleDir!);
-  const x = applyTransform(onGpuBundle.manifest.transform, records);
-  const output = tf.tidy(() => onGpuBundle.model.apply(tf.tensor2d(x, [records.length, x.length / records.length]), { training: false }) as tf.Tensor);
-  const probabilities = (await output.data()) as Float32Array;
-  output.dispose();
+  // The same prediction path as `model-lab predict` and serving, now on the GPU.
+  const actual = await predictRecords(onGpuBundle, records);
   onGpuBundle.model.dispose();
   let maxDiff = 0;
   expected.forEach((p, i) => {
     const probs = (p as { probabilities: number[] }).probabilities;
-    probs.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - probabilities[i * probs.length + k]))));
+    const gpu = (actual[i] as { probabilities: number[] }).probabilities;
+    probs.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - gpu[k]))));
   });
   t.diagnostic(`prediction: ${records.length} records, max |Δ probability| ${maxDiff.toExponential(1)}`);
   assert.ok(maxDiff < 1e-5, `probabilities differ by ${maxDiff}`);

@@ -45,7 +45,7 @@ export class TfjsBundleEngine implements ModelEngine {
       }
     });
     if (good.length > 0) {
-      const outputs = runModel(this.bundle, applyTransform(transform, good), good.length);
+      const outputs = await runModel(this.bundle, applyTransform(transform, good), good.length);
       decodeOutputs(transform, outputs, good.length).forEach((prediction, j) => (outcomes[goodIndex[j]] = { prediction }));
     }
     return outcomes;
