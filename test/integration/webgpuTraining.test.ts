@@ -11,7 +11,7 @@
  * example (a near-tie may flip one prediction).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -26,6 +26,7 @@ import { predictRecords } from '../../src/runtime/predict/predictRecords';
 import { resolveLoss, resolveMetrics } from '../../src/runtime/train/lossesAndMetrics';
 import { trainJob } from '../../src/runtime/train/trainJob';
 import { runTrainingLoop } from '../../src/runtime/train/trainingLoop';
+import { runCli } from './cliHarness';
 
 const ROOT = resolve(__dirname, '../..');
 const IRIS = join(ROOT, 'examples/iris/modellab.yaml');
@@ -147,4 +148,18 @@ test('a run that runs out of GPU memory fails alone, with a clear message; the n
 
   const next = await trainJob({ specFile: IRIS, workspace: ws, backend: 'webgpu', overrides });
   assert.equal(next.status, 'succeeded');
+});
+
+test('parallel trials share the GPU through slots: with one slot, the second concurrent trial trains on wasm', async (t) => {
+  if (await skipWithoutAdapter(t)) return;
+  const workspace = mkdtempSync(join(tmpdir(), 'ml-gpu-slots-'));
+  const tune = await runCli(
+    ['tune', IRIS, '--backend', 'webgpu', '--parallel', '2', '--workspace', workspace, '--json',
+      '--set', 'training.epochs=3', '--set', 'hyperparameters.maxTrials=2', '--set', 'hyperparameters.algorithm=RANDOM_SEARCH'],
+    { env: { MODELLAB_GPU_TRIALS: '1' } },
+  );
+  assert.equal(tune.code, 0, tune.stderr);
+  const runs = readdirSync(join(workspace, '.modellab', 'runs'));
+  const backends = runs.map((run) => JSON.parse(readFileSync(join(workspace, '.modellab', 'runs', run, 'run.json'), 'utf8')).backend.name).sort();
+  assert.deepEqual(backends, ['wasm', 'webgpu']);
 });

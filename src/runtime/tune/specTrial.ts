@@ -6,6 +6,8 @@
 import type { BackendRequest, TrainParams } from '../../protocol/runtimeProtocol';
 import { type RuntimeClient, RuntimeExitedError } from '../../runtime-client/runtimeClient';
 import type { HyperparameterValues } from '../spec/jobSpec';
+import { type GpuSlot, tryAcquireGpuSlot } from '../backend/gpuSlots';
+import { probeWebGpu } from '../backend/webgpuBackend';
 import type { StepMetrics, TrialHandle, TrialOutcome } from './trialRunner';
 import type { WorkerPool } from './workerPool';
 
@@ -17,6 +19,18 @@ export interface SpecTrialOptions {
   hyperparameters: HyperparameterValues;
   backend?: BackendRequest;
   onStep(step: StepMetrics): void;
+}
+
+/**
+ * Parallel trials share one GPU through slots (MODELLAB_GPU_TRIALS, default 1): a trial that would
+ * train on the GPU takes a slot, and when none is free it trains on wasm instead of crowding the GPU.
+ */
+async function claimBackend(options: SpecTrialOptions): Promise<{ backend?: BackendRequest; slot?: GpuSlot }> {
+  const requested = options.backend ?? 'auto';
+  const wouldUseGpu = requested === 'webgpu' || (requested === 'auto' && (await probeWebGpu()).adapters[0]?.software === false);
+  if (!wouldUseGpu) return { backend: options.backend };
+  const slot = tryAcquireGpuSlot({ workspace: options.workspace, owner: options.runId });
+  return slot ? { backend: options.backend, slot } : { backend: 'wasm' };
 }
 
 export function startSpecTrial(pool: WorkerPool, options: SpecTrialOptions): TrialHandle {
@@ -39,13 +53,14 @@ export function startSpecTrial(pool: WorkerPool, options: SpecTrialOptions): Tri
       pool.release(worker);
       return { status: killed ? 'failed' : 'cancelled' };
     }
+    const { backend, slot } = await claimBackend(options);
     const params: TrainParams = {
       specFile: options.specFile,
       workspace: options.workspace,
       runId: options.runId,
       overrides: options.overrides,
       hyperparameters: options.hyperparameters,
-      backend: options.backend,
+      backend,
     };
     try {
       const result = await worker.train(params, { onEpoch: (p) => options.onStep({ step: p.epoch, metrics: p.metrics }) });
@@ -61,6 +76,8 @@ export function startSpecTrial(pool: WorkerPool, options: SpecTrialOptions): Tri
       }
       // A spec these hyperparameters make invalid (or another refusal before the run started).
       return { status: 'failed', error: err instanceof Error ? err.message : String(err) };
+    } finally {
+      slot?.release();
     }
   };
 
