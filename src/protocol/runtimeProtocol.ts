@@ -301,3 +301,15 @@ export interface StudyMeasurementParams {
 }
 export const StudyMeasurementNotification = new NotificationType<StudyMeasurementParams>('study/measurement');
 // ══ end of HyperTune studies ════════════════════════════════════════════════
+
+// ── machine report (model-lab doctor) ───────────────────────────────────────
+/**
+ * The `model-lab doctor --json` report (schema `modellab.machine-report/1`): backends and why not, GPU
+ * adapters, Vulkan drivers, CUDA libraries, Node/Electron, CPU, memory. Typed loosely here so the
+ * contract does not depend on the runtime's modules; `schema` names the shape.
+ */
+export interface MachineReportResult {
+  schema: string;
+  [field: string]: unknown;
+}
+export const MachineReportRequest = new RequestType0<MachineReportResult, void>('machineReport');

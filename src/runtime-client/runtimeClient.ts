@@ -12,6 +12,8 @@ import {
   type InitializeResult,
   LogNotification,
   type LogParams,
+  MachineReportRequest,
+  type MachineReportResult,
   PredictRequest,
   type PredictResult,
   RunEpochNotification,
@@ -177,6 +179,11 @@ export class RuntimeClient {
 
   async stopStudy(studyId: string): Promise<boolean> {
     return (await this.request('stopStudy', () => this.connection.sendRequest(StopStudyRequest, { studyId }))).stopped;
+  }
+
+  /** The machine report of `model-lab doctor`, from the runtime's point of view (its Node, its backends). */
+  machineReport(): Promise<MachineReportResult> {
+    return this.request('machineReport', () => this.connection.sendRequest(MachineReportRequest));
   }
 
   async cancel(runId: string): Promise<boolean> {

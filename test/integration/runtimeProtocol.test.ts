@@ -90,6 +90,14 @@ test('a study through the client: trial notifications arrive and the answer has 
   }
 });
 
+test('the machine report (model-lab doctor) comes through the runtime process', async () => {
+  const report = (await client.machineReport()) as { schema: string; backends: { name: string; available: boolean; reason?: string }[] };
+  assert.equal(report.schema, 'modellab.machine-report/1');
+  const wasm = report.backends.find((b) => b.name === 'wasm');
+  assert.equal(wasm?.available, true);
+  assert.match(report.backends.find((b) => b.name === 'tensorflow')?.reason ?? '', /not installed/);
+});
+
 test('a crash of the runtime rejects the request clearly and marks the run failed', async () => {
   const crashing = await RuntimeClient.start({ runtimePath: RUNTIME });
   const ws = tempWorkspace();

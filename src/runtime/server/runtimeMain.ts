@@ -7,6 +7,7 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseEr
 import {
   CancelRequest,
   InitializeRequest,
+  MachineReportRequest,
   LogNotification,
   PredictRequest,
   PROTOCOL_VERSION,
@@ -24,6 +25,7 @@ import { DataError } from '../data/dataError';
 import { predictWithBundle } from '../predict/bundleCache';
 import { newRunId } from '../runs/runFolder';
 import { RUNTIME_VERSION } from '../version';
+import { machineReport } from '../backend/machineReport';
 import { registerStudyHandlers } from './studyHandlers';
 
 if (!process.send) {
@@ -109,6 +111,9 @@ connection.onRequest(PredictRequest, async ({ modelDir, instances }) => {
     throw new ResponseError(RuntimeErrorCode.PredictInvalid, err instanceof Error ? err.message : String(err), {});
   }
 });
+
+// Queued with training: the report tries each backend in turn, which must not happen under a run.
+connection.onRequest(MachineReportRequest, () => serialize(async () => ({ ...(await machineReport()) })));
 
 connection.onRequest(ShutdownRequest, () => {
   for (const abort of running.values()) abort.abort();
