@@ -11,6 +11,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processIsAlive } from '../util/processAlive';
 
 export const GPU_SLOTS_DIR = join('.modellab', 'gpu-slots');
 /** Environment variable that sets the number of slots when the caller passes none. */
@@ -47,21 +48,12 @@ export function gpuSlotCount(setting?: number): number {
   return Math.max(0, Math.floor(value));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A lock left by a process that is gone (on this host; another host's locks are never broken). */
 function isStale(path: string): boolean {
   try {
     const lock = JSON.parse(readFileSync(path, 'utf8')) as LockContent;
-    return lock.host === hostname() && !isAlive(lock.pid);
+    return lock.host === hostname() && !processIsAlive(lock.pid);
   } catch {
     // Vanished meanwhile: free. Unparseable: its writer may be between create and write, so only an old
     // one counts as stale (a writer that died mid-write).

@@ -1,6 +1,6 @@
 import type { BackendRequest, TrainResult } from '../../protocol/runtimeProtocol';
 import { isBackendRequest } from '../backend/selectBackend';
-import { trainJob } from '../train/trainJob';
+import { failedRunResult, trainJob } from '../train/trainJob';
 import { parseHyperparameterArgs } from './cliArgs';
 import { JsonReporter, PlainReporter, TerminalReporter, type TrainReporter } from './reporters';
 import { CliError, EXIT } from './exitCodes';
@@ -52,19 +52,8 @@ export async function trainCommand(specFile: string, options: TrainOptions): Pro
     reporter.result(result);
     return result.status === 'succeeded' ? EXIT.ok : EXIT.interrupted;
   } catch (err) {
-    const runDir = (err as { runDir?: string }).runDir;
-    if (runDir && options.json) {
-      reporter.result({
-        runId: (err as { runId?: string }).runId ?? '',
-        runDir,
-        status: 'failed',
-        metrics: {},
-        epochsRun: 0,
-        bestEpoch: 0,
-        stoppedEarly: false,
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
+    const failed = failedRunResult(err);
+    if (failed && options.json) reporter.result(failed);
     throw err;
   } finally {
     reporter.close();

@@ -5,6 +5,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processIsAlive } from '../util/processAlive';
 
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
@@ -55,14 +56,6 @@ export function readRunRecord(runDir: string): RunRecord {
   return JSON.parse(readFileSync(join(runDir, RUN_FILE), 'utf8')) as RunRecord;
 }
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Marks a run failed if it is still recorded as running. Used by the runtime client when the

@@ -19,7 +19,7 @@ import {
   TrainRequest,
   type TrainResult,
 } from '../../protocol/runtimeProtocol';
-import { trainJob } from '../train/trainJob';
+import { failedRunResult, trainJob } from '../train/trainJob';
 import { SpecError } from '../spec/specError';
 import { DataError } from '../data/dataError';
 import { predictWithBundle } from '../predict/bundleCache';
@@ -76,20 +76,9 @@ connection.onRequest(TrainRequest, async (params, token): Promise<TrainResult> =
           },
         );
       } catch (err) {
-        const runDir = (err as { runDir?: string }).runDir;
         // A run that started and then failed is an answer, not a protocol error: its folder says why.
-        if (runDir) {
-          return {
-            runId,
-            runDir,
-            status: 'failed',
-            metrics: {},
-            epochsRun: 0,
-            bestEpoch: 0,
-            stoppedEarly: false,
-            error: err instanceof Error ? err.message : String(err),
-          } satisfies TrainResult;
-        }
+        const failed = failedRunResult(err);
+        if (failed) return failed;
         throw toResponseError(err);
       }
     });

@@ -124,6 +124,25 @@ function earlyStoppingOf(spec: JobSpec): EarlyStoppingSpec | undefined {
   return es === true ? {} : es;
 }
 
+/**
+ * The result of a run that started and then failed, from the error trainJob threw (which carries the
+ * run's id and folder); undefined for an error before any run existed (an invalid spec).
+ */
+export function failedRunResult(err: unknown): TrainResult | undefined {
+  const { runId, runDir } = err as { runId?: string; runDir?: string };
+  if (!runDir) return undefined;
+  return {
+    runId: runId ?? '',
+    runDir,
+    status: 'failed',
+    metrics: {},
+    epochsRun: 0,
+    bestEpoch: 0,
+    stoppedEarly: false,
+    error: err instanceof Error ? err.message : String(err),
+  };
+}
+
 export async function trainJob(request: TrainJobRequest, events: TrainJobEvents = {}): Promise<TrainResult> {
   // A spec that does not load is the caller's error: no run is created for it.
   const loaded = await loadJobSpec(request.specFile, { overrides: request.overrides, hyperparameters: request.hyperparameters });

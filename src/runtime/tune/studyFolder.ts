@@ -17,6 +17,7 @@ import { newRunId, RUNS_DIR } from '../runs/runFolder';
 import type { Goal } from '../spec/jobSpec';
 import { type StudyRecord, type TrialCounts, readStudyRecord, STUDY_FILE, TRIALS_FILE, writeStudyRecord } from './studyRecord';
 import { applyTrialEntry, appendTrialEntry, readTrialEntries, replayTrials, type TrialLogEntry, type TrialRecord } from './trialLog';
+import { processIsAlive } from '../util/processAlive';
 
 export const STUDIES_DIR = join('.modellab', 'studies');
 
@@ -43,14 +44,6 @@ export function isBetter(goal: Goal | undefined, a: number, b: number): boolean 
   return goal === 'MINIMIZE' ? a < b : a > b;
 }
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** True when the record says RUNNING but its process on this host is gone (killed, crashed). */
 export function studyProcessGone(record: StudyRecord): boolean {

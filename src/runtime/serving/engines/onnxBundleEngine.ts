@@ -11,10 +11,9 @@ import * as ort from 'onnxruntime-node';
 import { type BundleManifest, MANIFEST_FILE } from '../../bundle/manifest';
 import { readManifest } from '../../bundle/bundle';
 import { MODEL_JSON } from '../../bundle/layersModelFiles';
-import type { RawRecord } from '../../data/records';
 import { bundleOnnx } from '../../onnx/bundleOnnx';
-import { applyTransform, decodeOutputs, validateInstances } from '../../transform/apply';
 import type { ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import { predictBundleInstances } from './bundleInstances';
 import { tfjsBundleLoader } from './tfjsBundleEngine';
 
 /** Rows per ONNX Runtime call: bounds the input and output buffers for huge batch requests. */
@@ -61,25 +60,7 @@ export class OnnxBundleEngine implements ModelEngine {
   }
 
   async predict(instances: unknown[]): Promise<PredictOutcome[]> {
-    const { transform } = this.manifest;
-    const outcomes: PredictOutcome[] = new Array(instances.length);
-    const good: RawRecord[] = [];
-    const goodIndex: number[] = [];
-    instances.forEach((instance, i) => {
-      try {
-        validateInstances(transform, [instance as RawRecord]);
-        good.push(instance as RawRecord);
-        goodIndex.push(i);
-      } catch (err) {
-        // The transform numbers instances within the list it was given: say which one of the request's.
-        outcomes[i] = { error: (err instanceof Error ? err.message : String(err)).replace(/^instance 0\b/, `instance ${i}`) };
-      }
-    });
-    if (good.length > 0) {
-      const outputs = await this.runModel(applyTransform(transform, good), good.length);
-      decodeOutputs(transform, outputs, good.length).forEach((prediction, j) => (outcomes[goodIndex[j]] = { prediction }));
-    }
-    return outcomes;
+    return predictBundleInstances(this.manifest.transform, instances, (x, n) => this.runModel(x, n));
   }
 
   async close(): Promise<void> {

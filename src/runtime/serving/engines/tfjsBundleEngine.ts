@@ -8,10 +8,9 @@ import { ensureBackend } from '../../backend/selectBackend';
 import { type LoadedBundle, loadBundle } from '../../bundle/bundle';
 import { MANIFEST_FILE } from '../../bundle/manifest';
 import { MODEL_JSON } from '../../bundle/layersModelFiles';
-import type { RawRecord } from '../../data/records';
 import { runModel } from '../../predict/predictRecords';
-import { applyTransform, decodeOutputs, validateInstances } from '../../transform/apply';
 import type { ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import { predictBundleInstances } from './bundleInstances';
 
 export class TfjsBundleEngine implements ModelEngine {
   readonly framework = 'modellab-bundle';
@@ -30,25 +29,7 @@ export class TfjsBundleEngine implements ModelEngine {
   }
 
   async predict(instances: unknown[]): Promise<PredictOutcome[]> {
-    const { transform } = this.bundle.manifest;
-    const outcomes: PredictOutcome[] = new Array(instances.length);
-    const good: RawRecord[] = [];
-    const goodIndex: number[] = [];
-    instances.forEach((instance, i) => {
-      try {
-        validateInstances(transform, [instance as RawRecord]);
-        good.push(instance as RawRecord);
-        goodIndex.push(i);
-      } catch (err) {
-        // The transform numbers instances within the list it was given: say which one of the request's.
-        outcomes[i] = { error: (err instanceof Error ? err.message : String(err)).replace(/^instance 0\b/, `instance ${i}`) };
-      }
-    });
-    if (good.length > 0) {
-      const outputs = await runModel(this.bundle, applyTransform(transform, good), good.length);
-      decodeOutputs(transform, outputs, good.length).forEach((prediction, j) => (outcomes[goodIndex[j]] = { prediction }));
-    }
-    return outcomes;
+    return predictBundleInstances(this.bundle.manifest.transform, instances, (x, n) => runModel(this.bundle, x, n));
   }
 
   async close(): Promise<void> {
