@@ -14,13 +14,13 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type {
-  BackendRequest,
   LogLevel,
   StudyMeasurementParams,
   StudyStateParams,
   StudySuggestionParams,
   TrialPhase,
   TrialStateParams,
+  TuneParams,
   TuneResult,
 } from '../../protocol/runtimeProtocol';
 import { isTrainingJobConfig, loadTrainingJobConfig } from '../python/trainingJobConfig';
@@ -41,23 +41,8 @@ import type { TrialRecord } from './trialLog';
 import type { StepMetrics, TrialHandle, TrialOutcome } from './trialRunner';
 import { defaultRuntimePath, WorkerPool } from './workerPool';
 
-export interface TuneJobRequest {
-  /** A job spec with `hyperparameters`, or a Cloud `Job` config; optional when resuming. */
-  specFile?: string;
-  /** Continue this study. The spec's `resumePreviousJobId` does the same. */
-  resumeStudyId?: string;
-  studyId?: string;
-  /** Folder that holds `.modellab/` (default: the spec's folder). */
-  workspace?: string;
-  overrides?: string[];
-  /** Overrides maxParallelTrials. */
-  parallel?: number;
-  /** A trial running longer is stopped and FAILED (default: no limit). */
-  trialTimeoutSeconds?: number;
-  seed?: number;
-  backend?: BackendRequest;
-  /** Python for trainer packages (default: MODELLAB_PYTHON, else python3). */
-  python?: string;
+/** The protocol's `tune` request (one description of its fields), plus what only in-process callers give. */
+export interface TuneJobRequest extends TuneParams {
   /** The runtime bundle the workers run (default: dist/runtime.js). */
   runtimePath?: string;
   /** Aborting stops the study cleanly (running trials re-queued, study CANCELLED, resumable). */
