@@ -48,4 +48,14 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', __dirname: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Real-VS-Code extension tests (CommonJS, mocha inside the extension host) and their launcher.
+    files: ['test/code-shim.js', 'test/vscode/**/*.js'],
+    languageOptions: {
+      globals: {
+        exports: 'writable', setTimeout: 'readonly', clearTimeout: 'readonly',
+        describe: 'readonly', it: 'readonly', before: 'readonly', after: 'readonly', beforeEach: 'readonly', afterEach: 'readonly',
+      },
+    },
+  },
 );
