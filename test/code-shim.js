@@ -74,6 +74,7 @@ function healthy(port) {
   });
 }
 
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'); // colour codes, dropped when stdout is not a terminal
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let server; // the code-server child, leader of its own process group
@@ -178,7 +179,7 @@ async function main() {
   await page.exposeFunction('codeAutomationLog', (_type, logArgs) => {
     const text = util.format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
     if (!verbose && NOISE.some((re) => re.test(text))) return;
-    process.stdout.write(text + '\n');
+    process.stdout.write((process.stdout.isTTY ? text : text.replace(ANSI, '')) + '\n');
   });
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
 

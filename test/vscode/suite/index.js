@@ -12,6 +12,8 @@ function loadMocha() {
 exports.run = function run() {
   const Mocha = loadMocha();
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // mocha 12's built-in reporters use the ESM copy of Base, which `color: false` does not reach: plain text for CI logs.
+  try { require('mocha/lib/reporters/base.js').Base.useColors = false; } catch { /* older layout: `color` suffices */ }
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.vscode.js')).sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
