@@ -206,7 +206,10 @@ async function main() {
   return code;
 }
 
+let finishing = false;
 function finish(code) {
+  if (finishing) return;
+  finishing = true;
   cleanup()
     .catch((e) => log('cleanup:', e))
     .finally(() => {
