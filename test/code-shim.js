@@ -82,7 +82,8 @@ let context; // the browser context
 let tmp;
 
 function killServerGroup() {
-  if (server && server.pid && server.exitCode === null && server.signalCode === null) {
+  // The whole group, even when code-server itself already exited: its file watchers may still run.
+  if (server && server.pid) {
     try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
   }
 }
