@@ -16,31 +16,13 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Measurement, MetricFileReader } from './hypertuneMetricFile';
 import { LineSplitter, type PipedChild, signalGroup, spawnInGroup } from './processGroup';
-import { type PythonLaunch, buildPythonLaunch, isRemotePath } from './pythonLaunch';
+import { type LaunchInput, type PythonLaunch, buildPythonLaunch, isRemotePath } from './pythonLaunch';
 
 export type { Measurement } from './hypertuneMetricFile';
 export { buildPythonLaunch, hyperparameterArgs, resolvePython, type PythonLaunch } from './pythonLaunch';
 
-export interface PythonTrialOptions {
-  /** The trainer package folder (contains __init__.py); its parent is the working directory. */
-  packagePath: string;
-  /** The module to run, e.g. 'trainer.task'. */
-  module: string;
-  /** User args (what follows `--` for gcloud). */
-  args?: string[];
-  /**
-   * Passed as `--job-dir` and created (a relative path is relative to the working directory, as the trainer
-   * sees it; a `gs://` one is passed on untouched). Absent: no `--job-dir`, as gcloud without the flag.
-   */
-  jobDir?: string;
-  /** Passed as `--name=value` after the user args. */
-  hyperparameters?: Record<string, number | string>;
-  /** Set for tuning trials ('1', '2', ... as Cloud numbers them). */
-  trialId?: string;
-  /** The Python executable; default env MODELLAB_PYTHON, else python3. */
-  python?: string;
-  /** Added to the inherited environment; a variable set to undefined is removed. */
-  env?: NodeJS.ProcessEnv;
+/** What a launch takes (pythonLaunch.ts), plus how the run is watched and stopped. The job dir is created. */
+export interface PythonTrialOptions extends LaunchInput {
   /** Abort: SIGTERM, then SIGKILL after `killGraceMs`; result.cancelled. */
   signal?: AbortSignal;
   /** Exceeded: killed as on abort; result.timedOut. */
@@ -52,9 +34,9 @@ export interface PythonTrialOptions {
   /** Each line of output; `stream` says which. */
   onOutput?(line: string, stream: 'stdout' | 'stderr'): void;
   /**
-   * Where the trainer writes its metric records (`CLOUD_ML_HP_METRIC_FILE`). A trial without one gets a
-   * fresh file in the temp folder, removed afterwards; a plain run without one gets none (as with gcloud).
-   * An existing file is removed first: its records belong to an earlier run.
+   * Where the trainer writes its metric records. A trial without one gets a fresh file in the temp folder,
+   * removed afterwards; a plain run without one gets none (as with gcloud). An existing file is removed
+   * first: its records belong to an earlier run.
    */
   metricFile?: string;
   /** How often the metric file is read; default 250 ms. */

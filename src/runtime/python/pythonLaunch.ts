@@ -7,13 +7,24 @@
 import { dirname, resolve } from 'node:path';
 
 export interface LaunchInput {
+  /** The trainer package folder (contains __init__.py); its parent is the working directory. */
   packagePath: string;
+  /** The module to run, e.g. 'trainer.task'. */
   module: string;
+  /** User args (what follows `--` for gcloud). */
   args?: string[];
+  /**
+   * Passed as `--job-dir` (a relative path is relative to the working directory, as the trainer sees it;
+   * a `gs://` one is passed on untouched). Absent: no `--job-dir`, as gcloud without the flag.
+   */
   jobDir?: string;
+  /** Passed as `--name=value` after the user args. */
   hyperparameters?: Record<string, number | string>;
+  /** Set for tuning trials ('1', '2', ... as Cloud numbers them). */
   trialId?: string;
+  /** The Python executable; default env MODELLAB_PYTHON, else python3. */
   python?: string;
+  /** Added to the inherited environment; a variable set to undefined is removed. */
   env?: NodeJS.ProcessEnv;
   /** Where the trainer writes cloudml-hypertune records (`CLOUD_ML_HP_METRIC_FILE`); absent: not set. */
   metricFile?: string;

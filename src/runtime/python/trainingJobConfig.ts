@@ -8,7 +8,7 @@
  * Problems are reported like the job spec's: every one at once, each at file:line:column.
  */
 import { type Stats, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readSpecText } from '../spec/readSpecText';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LineCounter, parse, parseDocument } from 'yaml';
 import { HYPERPARAMETER_DEFAULTS, normalizeIntegerStrings } from '../spec/defaults';
@@ -65,13 +65,7 @@ const TRAINING_INPUT_IGNORED = [
 
 export async function loadTrainingJobConfig(file: string, overrides: TrainingJobOverrides = {}): Promise<TrainingJobConfig> {
   const absolute = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new SpecError([{ file: absolute, line: 0, column: 0, path: '', message: `cannot read the training job config: ${reason}` }]);
-  }
+  const text = await readSpecText(absolute, 'training job config');
   return parseTrainingJobConfig(text, absolute, overrides);
 }
 

@@ -3,7 +3,7 @@
  * against the schema and the hyperparameter rules, fill in defaults, substitute `{{placeholders}}`.
  * Every problem found is reported at once, each with its file, line, column and field path.
  */
-import { readFile } from 'node:fs/promises';
+import { readSpecText } from './readSpecText';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { applySpecDefaults, normalizeIntegerStrings } from './defaults';
@@ -44,13 +44,7 @@ export interface LoadedSpec {
 
 export async function loadJobSpec(file: string, options: LoadOptions = {}): Promise<LoadedSpec> {
   const absolute = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new SpecError([{ file: absolute, line: 0, column: 0, path: '', message: `cannot read the job spec: ${reason}` }]);
-  }
+  const text = await readSpecText(absolute, 'job spec');
   return parseJobSpecText(text, absolute, options);
 }
 
