@@ -1,0 +1,3 @@
+// PLACEHOLDER (replaced by the runtime-host work): New Job, Train, Tune, Validate, Stop, Resume Study, Select Backend, …
+import type { ExtensionServices } from '../services';
+export function registerJobCommands(_services: ExtensionServices): void {}

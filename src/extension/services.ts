@@ -1,0 +1,30 @@
+/**
+ * What the extension's parts share, created once in `activate` and handed to each part's `register*`.
+ * Parts talk to each other only through these interfaces, so each folder can change on its own.
+ */
+import type * as vscode from 'vscode';
+import type { PanelTarget } from '../protocol/webviewProtocol';
+import type { JobTracker } from './jobs/jobTracker';
+import type { RuntimeHost } from './runtimeHost/runtimeHost';
+
+/** Opens (or reveals) the experiment panel of a run or a study. */
+export interface PanelOpener {
+  open(target: PanelTarget): Promise<void>;
+}
+
+/** Model-folder actions other parts offer (the study panel's "serve / register the best trial"). */
+export interface ModelActions {
+  /** Serves a model folder on a local endpoint; undefined when the user cancelled. */
+  serveFolder(modelDir: string): Promise<{ url: string } | undefined>;
+  /** Registers a model folder as a new version of a registry model (asks for the model's name). */
+  registerFolder(modelDir: string): Promise<{ model: string; version: string } | undefined>;
+}
+
+export interface ExtensionServices {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  runtime: RuntimeHost;
+  jobs: JobTracker;
+  panels: PanelOpener;
+  models: ModelActions;
+}
