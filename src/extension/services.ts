@@ -28,3 +28,17 @@ export interface ExtensionServices {
   panels: PanelOpener;
   models: ModelActions;
 }
+
+/**
+ * The argument of run/study commands (Stop, Resume Study, Open Panel, Reveal Folder, Delete) when they
+ * come from a tree item or a panel; from the palette they get none and ask.
+ */
+export interface JobRef {
+  kind: 'run' | 'study';
+  /** runId or studyId. */
+  id: string;
+  /** The folder that holds `.modellab/`. */
+  workspace: string;
+  /** The run's or study's folder. */
+  dir: string;
+}
