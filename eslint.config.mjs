@@ -40,7 +40,9 @@ export default tseslint.config(
           // Exceptions: plain-Node readers of the lab's file formats (spec validation, run and study folders,
           // model-folder recognition), which load nothing heavy.
           group: [
-            '**/runtime/**', '!**/runtime/spec/*', '!**/runtime/runs/runRecord', '!**/runtime/runs/runFolder',
+            // gitignore semantics: a file can be re-included only when its folder is (the `!…/` entries).
+            '**/runtime/**', '!**/runtime/spec/', '!**/runtime/runs/', '!**/runtime/tune/', '!**/runtime/serving/',
+            '!**/runtime/spec/*', '!**/runtime/runs/runRecord', '!**/runtime/runs/runFolder',
             '!**/runtime/tune/studyRecord', '!**/runtime/tune/trialLog', '!**/runtime/serving/modelFiles',
             '@tensorflow/*', 'onnxruntime-node', 'webgpu', 'h5wasm',
           ],

@@ -53,6 +53,16 @@ export interface RuntimeClientOptions {
   onStderr?(text: string): void;
 }
 
+/** How the runtime child ended. */
+export interface RuntimeExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when `dispose` asked it to stop. */
+  requested: boolean;
+  /** Set when the process could not be started at all (ENOENT, EACCES). */
+  error?: Error;
+}
+
 export interface TrainHandlers {
   onStarted?(p: RunStartedParams): void;
   onProgress?(p: RunProgressParams): void;
@@ -84,7 +94,10 @@ export class RuntimeClient {
   private readonly studyHandlers = new Map<string, TuneHandlers>();
   private readonly runDirs = new Map<string, string>();
   private readonly logListeners = new Set<(p: LogParams) => void>();
-  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly exitListeners = new Set<(exit: RuntimeExit) => void>();
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null; error?: Error } | undefined;
+  /** What the runtime said about itself when it started (its Node, pid, version). */
+  info: InitializeResult | undefined;
   private readonly exited: Promise<void>;
   private stopping = false;
 
@@ -93,11 +106,20 @@ export class RuntimeClient {
     private readonly connection: MessageConnection,
   ) {
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exitInfo = { code, signal };
+      const ended = (code: number | null, signal: NodeJS.Signals | null, error?: Error) => {
+        if (this.exitInfo) return;
+        this.exitInfo = { code, signal, error };
         this.failOpenRuns(code, signal);
         connection.dispose();
+        const exit: RuntimeExit = { code, signal, requested: this.stopping, error };
+        for (const listener of [...this.exitListeners]) listener(exit);
         resolve();
+      };
+      child.once('exit', (code, signal) => ended(code, signal));
+      // A binary that cannot be started (a wrong modelLab.runtime.nodePath) emits 'error' and never 'exit';
+      // unhandled, that 'error' would take the whole host process down.
+      child.on('error', (err) => {
+        if (child.pid === undefined) ended(null, null, err);
       });
     });
     connection.onNotification(RunStartedNotification, (p) => {
@@ -129,7 +151,13 @@ export class RuntimeClient {
     const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     connection.listen();
     const client = new RuntimeClient(child, connection);
-    await client.initialize();
+    try {
+      client.info = await client.initialize();
+    } catch (err) {
+      // A runtime that cannot answer `initialize` is of no use: never leave it running.
+      await client.dispose(500);
+      throw err;
+    }
     return client;
   }
 
@@ -144,6 +172,20 @@ export class RuntimeClient {
   onLog(listener: (p: LogParams) => void): () => void {
     this.logListeners.add(listener);
     return () => this.logListeners.delete(listener);
+  }
+
+  /**
+   * Called once when the child process ends, with whether `dispose` asked it to (anything else is a
+   * crash: a kill, an out-of-memory abort, a native module's segfault).
+   */
+  onExit(listener: (exit: RuntimeExit) => void): () => void {
+    if (this.exitInfo) {
+      const exit: RuntimeExit = { ...this.exitInfo, requested: this.stopping };
+      queueMicrotask(() => listener(exit));
+      return () => undefined;
+    }
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
   }
 
   initialize(): Promise<InitializeResult> {
@@ -208,9 +250,9 @@ export class RuntimeClient {
   }
 
   private async request<T>(during: string, send: () => Promise<T>): Promise<T> {
-    if (this.exitInfo) throw new RuntimeExitedError(this.exitInfo.code, this.exitInfo.signal, during);
+    if (this.exitInfo) throw this.exitError(during);
     const exited = this.exited.then(() => {
-      throw new RuntimeExitedError(this.exitInfo?.code ?? null, this.exitInfo?.signal ?? null, during);
+      throw this.exitError(during);
     });
     try {
       return await Promise.race([send(), exited]);
@@ -220,12 +262,17 @@ export class RuntimeClient {
       const closed = err instanceof ResponseError && err.code === ErrorCodes.PendingResponseRejected;
       if (closed || !(err instanceof ResponseError)) {
         if (this.isRunning) await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
-        const exit = this.exitInfo as { code: number | null; signal: NodeJS.Signals | null } | undefined;
-        if (exit) throw new RuntimeExitedError(exit.code, exit.signal, during);
+        if (this.exitInfo) throw this.exitError(during);
       }
       if (err instanceof ResponseError) throw Object.assign(new Error(err.message), { code: err.code, data: err.data });
       throw err;
     }
+  }
+
+  private exitError(during: string): Error {
+    const exit = this.exitInfo ?? { code: null, signal: null };
+    if (exit.error) return new Error(`the Model Lab runtime could not be started with ${this.child.spawnfile}: ${exit.error.message}`);
+    return new RuntimeExitedError(exit.code, exit.signal, during);
   }
 
   private failOpenRuns(code: number | null, signal: NodeJS.Signals | null): void {
