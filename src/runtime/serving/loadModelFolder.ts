@@ -1,10 +1,11 @@
 /**
- * Recognises a model folder by its content and loads it with the matching engine. Loaders are tried
- * in order; the first that recognises the folder loads it.
+ * Recognises a model folder by its content (./modelFiles, the one rule) and loads it with the engine of
+ * that kind.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ModelEngine, ModelLoader } from './modelEngine';
+import { recogniseModelFolder, SERVABLE_FOLDER_HINT } from './modelFiles';
 import { onnxBundleLoader } from './engines/onnxBundleEngine';
 import { onnxLoader } from './engines/onnxEngine';
 import { tfjsBundleLoader } from './engines/tfjsBundleEngine';
@@ -17,11 +18,10 @@ import { kerasLoader } from './engines/kerasEngine';
 // plain onnxLoader comes after the bundle loaders, whose folders may hold a cached model.onnx.
 export const MODEL_LOADERS: ModelLoader[] = [onnxBundleLoader, tfjsBundleLoader, xgboostLoader, onnxLoader, kerasLoader, sklearnLoader];
 
+/** The loader for the folder's kind: the first of MODEL_LOADERS with that framework. */
 export async function detectFramework(dir: string): Promise<ModelLoader | undefined> {
-  for (const loader of MODEL_LOADERS) {
-    if (await loader.detect(dir)) return loader;
-  }
-  return undefined;
+  const kind = recogniseModelFolder(dir)?.kind;
+  return kind === undefined ? undefined : MODEL_LOADERS.find((loader) => loader.framework === kind);
 }
 
 export async function loadModelFolder(dir: string): Promise<ModelEngine> {
@@ -29,10 +29,7 @@ export async function loadModelFolder(dir: string): Promise<ModelEngine> {
   if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${path} is not a folder`);
   const loader = await detectFramework(path);
   if (!loader) {
-    throw new Error(
-      `${path} holds no model Model Lab can serve: expected a Model Lab bundle (modellab.json + model.json), an ONNX model (*.onnx), ` +
-        'an XGBoost model (model.json / model.ubj / model.bst), a Keras model (*.h5) or a scikit-learn model (model.joblib / model.pkl)',
-    );
+    throw new Error(`${path} holds no model Model Lab can serve: ${SERVABLE_FOLDER_HINT}`);
   }
   return loader.load(path);
 }

@@ -16,7 +16,9 @@
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { detectFramework } from './loadModelFolder';
+// modelFiles, not loadModelFolder: recognition reads a few bytes, so the registry stays light enough for
+// the VS Code extension host (Models tree, Register as Model Version) to use directly.
+import { recogniseModelFolder } from './modelFiles';
 
 export const REGISTRY_DIR = join('.modellab', 'models');
 const MODEL_FILE = 'model.json';
@@ -154,8 +156,8 @@ export class ModelRegistry {
     if (existsSync(dir)) throw new RegistryError(`version '${version}' of model '${model}' already exists`, 'exists');
     const source = resolve(origin);
     if (!(await stat(source).catch(() => undefined))?.isDirectory()) throw new RegistryError(`--origin ${source} is not a folder`);
-    const loader = await detectFramework(source);
-    if (!loader) throw new RegistryError(`--origin ${source} holds no model Model Lab can serve`);
+    const recognised = recogniseModelFolder(source);
+    if (!recognised) throw new RegistryError(`--origin ${source} holds no model Model Lab can serve`);
     const staging = join(this.modelDir(model), `.${version}.partial-${process.pid}`);
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });
@@ -164,7 +166,7 @@ export class ModelRegistry {
       const versionRecord: VersionRecord = {
         name: version,
         createTime: new Date().toISOString(),
-        framework: loader.framework,
+        framework: recognised.kind,
         ...(options.description ? { description: options.description } : {}),
         state: 'READY',
         origin: source,

@@ -35,3 +35,13 @@ test('the extension may not load TensorFlow.js or runtime internals, but may use
   const allowed = await messagesFor("import { TrainRequest } from '../protocol/runtimeProtocol';\nexport const x = TrainRequest;\n", 'src/extension/commands.ts');
   assert.deepEqual(allowed, []);
 });
+
+test('the extension may use the light model-folder readers (recognition, registry) but not the engines', async () => {
+  const light = await messagesFor(
+    "import { recogniseModelFolder } from '../../runtime/serving/modelFiles';\nimport { ModelRegistry } from '../../runtime/serving/registry';\nexport const x = [recogniseModelFolder, ModelRegistry];\n",
+    'src/extension/serving/someFile.ts',
+  );
+  assert.deepEqual(light, []);
+  const engine = await messagesFor("import { loadModelFolder } from '../../runtime/serving/loadModelFolder';\nexport const x = loadModelFolder;\n", 'src/extension/serving/someFile.ts');
+  assert.ok(engine.some((m) => m.includes('never loads heavy modules')), engine.join('\n'));
+});

@@ -6,14 +6,16 @@
  * inputs, an object keyed by input name. Predictions: the output value for a single-output model, else an
  * object keyed by output name.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../../backend/selectBackend';
-import { isHdf5, readKerasH5 } from '../../keras/kerasH5';
+import { readKerasH5 } from '../../keras/kerasH5';
 import { buildLayersModel } from '../../keras/kerasModel';
 import type { EngineSignature, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import { findKerasModelFile, recogniseAs } from '../modelFiles';
+
+// Recognition lives in ../modelFiles (shared with the registry and the extension).
+export { findKerasModelFile };
 
 type Nested = number | Nested[];
 
@@ -142,34 +144,10 @@ function flatten(v: Nested, depth: number, shape: number[], out: number[], name:
   out.push(v);
 }
 
-function startsAsHdf5(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = new Uint8Array(2048);
-    return isHdf5(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The Keras file of a folder: `model.h5`, else its only `*.h5` / `*.hdf5` / `*.keras`. */
-export function findKerasModelFile(dir: string): string | undefined {
-  if (existsSync(join(dir, 'model.h5'))) return join(dir, 'model.h5');
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return undefined;
-  }
-  const candidates = names.filter((n) => /\.(h5|hdf5|keras)$/i.test(n)).sort();
-  return candidates.length === 1 ? join(dir, candidates[0]) : undefined;
-}
-
 export const kerasLoader: ModelLoader = {
   framework: 'keras-h5',
   async detect(dir) {
-    const file = findKerasModelFile(dir);
-    return file !== undefined && (file.endsWith('.keras') || startsAsHdf5(file));
+    return recogniseAs(dir, 'keras-h5') !== undefined;
   },
   async load(dir) {
     const file = findKerasModelFile(dir);

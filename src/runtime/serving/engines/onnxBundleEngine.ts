@@ -5,14 +5,12 @@
  * convert, or ONNX Runtime refuses the graph, the bundle is served by TensorFlow.js instead and
  * `onnxFallbackReason(engine)` says why.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type BundleManifest, MANIFEST_FILE } from '../../bundle/manifest';
+import type { BundleManifest } from '../../bundle/manifest';
 import { readManifest } from '../../bundle/bundle';
-import { MODEL_JSON } from '../../bundle/layersModelFiles';
 import { bundleOnnx } from '../../onnx/bundleOnnx';
 import type { ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import { recogniseAs } from '../modelFiles';
 import { predictBundleInstances } from './bundleInstances';
 import { tfjsBundleLoader } from './tfjsBundleEngine';
 
@@ -86,7 +84,7 @@ export async function loadOnnxBundleEngine(dir: string): Promise<OnnxBundleEngin
 export const onnxBundleLoader: ModelLoader = {
   framework: 'modellab-bundle',
   async detect(dir) {
-    return existsSync(join(dir, MANIFEST_FILE)) && existsSync(join(dir, MODEL_JSON));
+    return recogniseAs(dir, 'modellab-bundle') !== undefined;
   },
   async load(dir) {
     try {

@@ -9,21 +9,16 @@
  * `{label, classes, probabilities}` — the shape Model Lab bundles answer with, richer than AI
  * Platform's scikit-learn runtime, which calls `predict()` and so returns the label alone.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { type StrippedModel, stripZipMap } from '../../onnx/zipMap';
 import type { EngineSignature, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import { findOnnxFile as findOnnxFileSync, recogniseAs } from '../modelFiles';
 import { type InputSpec, outputRow, type ParsedInstance, parseInstance, stackInputs } from './onnxInstances';
 
-const MODEL_FILE = 'model.onnx';
-
-/** `model.onnx` if present, else the folder's only `*.onnx`. */
+/** `model.onnx` if present, else the folder's only `*.onnx` (the rule lives in ../modelFiles). */
 export async function findOnnxFile(dir: string): Promise<string | undefined> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.onnx')).sort();
-  if (names.includes(MODEL_FILE)) return join(dir, MODEL_FILE);
-  if (names.length > 1) throw new Error(`${dir} holds several ONNX files (${names.join(', ')}): name the one to serve ${MODEL_FILE}`);
-  return names.length === 1 ? join(dir, names[0]) : undefined;
+  return findOnnxFileSync(dir);
 }
 
 const dimsOf = (shape: ReadonlyArray<number | string>): (number | null)[] => shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null));
@@ -129,11 +124,7 @@ export class OnnxEngine implements ModelEngine {
 export const onnxLoader: ModelLoader = {
   framework: 'onnx',
   async detect(dir) {
-    try {
-      return (await readdir(dir)).some((n) => n.endsWith('.onnx'));
-    } catch {
-      return false;
-    }
+    return recogniseAs(dir, 'onnx') !== undefined;
   },
   async load(dir) {
     const file = await findOnnxFile(dir);

@@ -10,13 +10,13 @@
  *
  * SECURITY: unpickling runs code from the model file. Only load model folders the user chose.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EngineSignature, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import { findSklearnModelFile, recogniseAs, SKLEARN_MODEL_FILES } from '../modelFiles';
 import { resolveSklearnPython, SklearnWorker, type SklearnMethod, type SklearnModelInfo } from '../../sklearn/sklearnWorker';
 
 /** In the order Cloud's runtime tries them. */
-export const SKLEARN_MODEL_FILES = ['model.joblib', 'model.pkl'] as const;
+// Recognition lives in ../modelFiles (shared with the registry and the extension).
+export { findSklearnModelFile, SKLEARN_MODEL_FILES };
 
 export interface SklearnEngineOptions {
   method?: SklearnMethod;
@@ -75,10 +75,6 @@ export class SklearnEngine implements ModelEngine {
   }
 }
 
-export function findSklearnModelFile(dir: string): string | undefined {
-  return SKLEARN_MODEL_FILES.map((f) => join(dir, f)).find((p) => existsSync(p));
-}
-
 function methodFromEnv(): SklearnMethod | undefined {
   const m = process.env.MODELLAB_SKLEARN_METHOD?.trim();
   if (!m) return undefined;
@@ -89,7 +85,7 @@ function methodFromEnv(): SklearnMethod | undefined {
 export const sklearnLoader: ModelLoader = {
   framework: 'sklearn',
   async detect(dir) {
-    return findSklearnModelFile(dir) !== undefined;
+    return recogniseAs(dir, 'sklearn') !== undefined;
   },
   async load(dir) {
     const file = findSklearnModelFile(dir);

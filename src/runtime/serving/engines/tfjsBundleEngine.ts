@@ -2,14 +2,11 @@
  * Serves a Model Lab bundle with TensorFlow.js: raw records through the saved transform, then the
  * layers model. (A faster ONNX Runtime path for bundles can take precedence where the layers convert.)
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ensureBackend } from '../../backend/selectBackend';
 import { type LoadedBundle, loadBundle } from '../../bundle/bundle';
-import { MANIFEST_FILE } from '../../bundle/manifest';
-import { MODEL_JSON } from '../../bundle/layersModelFiles';
 import { runModel } from '../../predict/predictRecords';
 import type { ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import { recogniseAs } from '../modelFiles';
 import { predictBundleInstances } from './bundleInstances';
 
 export class TfjsBundleEngine implements ModelEngine {
@@ -40,7 +37,7 @@ export class TfjsBundleEngine implements ModelEngine {
 export const tfjsBundleLoader: ModelLoader = {
   framework: 'modellab-bundle',
   async detect(dir) {
-    return existsSync(join(dir, MANIFEST_FILE)) && existsSync(join(dir, MODEL_JSON));
+    return recogniseAs(dir, 'modellab-bundle') !== undefined;
   },
   async load(dir) {
     const backend = await ensureBackend();

@@ -6,14 +6,13 @@
  * class index for multi:softmax, the value for regression. All trees are used, as `Booster.predict` does;
  * `useBestIteration` limits them to `best_iteration` instead.
  */
-import { existsSync, openSync, readSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EngineSignature, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
-import { readXGBoostModelFile, sniffXGBoostEncoding, type XGBoostModel } from '../../xgboost/xgboostModel';
+import { findXGBoostModelFile, recogniseAs, XGBOOST_MODEL_FILES } from '../modelFiles';
+import { readXGBoostModelFile, type XGBoostModel } from '../../xgboost/xgboostModel';
 import { instanceToRow, predictRow, type XGBoostPredictOptions } from '../../xgboost/xgboostPredict';
 
-/** The files an XGBoost model folder may hold, in the order they are tried. */
-export const XGBOOST_MODEL_FILES = ['model.json', 'model.ubj', 'model.bst'] as const;
+// Recognition lives in ../modelFiles (shared with the registry and the extension).
+export { findXGBoostModelFile, XGBOOST_MODEL_FILES };
 
 export interface XGBoostEngineOptions {
   /** Use only the trees up to `best_iteration` when the model records one (as the sklearn wrapper does). */
@@ -56,33 +55,10 @@ export class XGBoostEngine implements ModelEngine {
   async close(): Promise<void> {}
 }
 
-function head(path: string, n: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(n);
-    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The XGBoost model file in a folder, recognised by content; undefined when there is none. */
-export function findXGBoostModelFile(dir: string): string | undefined {
-  for (const name of XGBOOST_MODEL_FILES) {
-    const path = join(dir, name);
-    if (!existsSync(path)) continue;
-    if (name !== 'model.json') return path;
-    // model.json is also TensorFlow.js's name: XGBoost's starts with its "learner" (or "version") key.
-    const start = head(path, 256);
-    if (sniffXGBoostEncoding(start) === 'json' && /^\s*\{\s*"(learner|version)"\s*:/.test(new TextDecoder().decode(start))) return path;
-  }
-  return undefined;
-}
-
 export const xgboostLoader: ModelLoader = {
   framework: 'xgboost',
   async detect(dir) {
-    return findXGBoostModelFile(dir) !== undefined;
+    return recogniseAs(dir, 'xgboost') !== undefined;
   },
   async load(dir) {
     const file = findXGBoostModelFile(dir);
