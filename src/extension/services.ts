@@ -27,6 +27,18 @@ export interface ExtensionServices {
   jobs: JobTracker;
   panels: PanelOpener;
   models: ModelActions;
+  /** Model folders and local endpoints (set by registerModelCommands; tests read it). */
+  serving?: ServingState;
+}
+
+/** What the models part knows, for other parts and for tests. */
+export interface ServingState {
+  /** The recognised model folders (fsPaths): the value of the `modelLab.modelFolders` context key. */
+  modelFolders(): readonly string[];
+  /** Rescans the workspace and updates the context key. */
+  refreshModelFolders(): Promise<readonly string[]>;
+  /** The running local endpoints. */
+  endpoints(): readonly { id: string; url: string; model: string; modelDir: string; framework: string; pid: number }[];
 }
 
 /**
