@@ -5,7 +5,10 @@
 // playwright-core with a `?payload=` URL carrying extensionDevelopmentPath/extensionTestsPath, prints the
 // extension host's console, and exits with the test runner's code. Recipe: ../shared/notes/real-vscode-tests.md §4.
 // Env: CODE_SERVER_NODE, CODE_SERVER_ENTRY (required), CHROMIUM (default /usr/bin/chromium),
-// PLAYWRIGHT_CORE (module path), MODELLAB_VSCODE_TIMEOUT_S (default 600), MODELLAB_VSCODE_VERBOSE=1 (keep noise).
+// PLAYWRIGHT_CORE (module path), MODELLAB_VSCODE_TIMEOUT_S (default 600), MODELLAB_VSCODE_VERBOSE=1 (keep noise),
+// MODELLAB_VSCODE_TRUST=untrusted (workspace trust on, no startup prompt: the folder opens in Restricted Mode),
+// MODELLAB_VSCODE_KEEP_TMP=1 (keep the temp dir with cs.log). Also a module: test/ui/ and bench/extension/ use
+// startCodeServer/launchBrowser from it.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -76,34 +79,8 @@ function healthy(port) {
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'); // colour codes, dropped when stdout is not a terminal
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let server; // the code-server child, leader of its own process group
-let context; // the browser context
-let tmp;
-
-function killServerGroup() {
-  // The whole group, even when code-server itself already exited: its file watchers may still run.
-  if (server && server.pid) {
-    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
-  }
-}
-
-async function cleanup() {
-  if (context) {
-    const c = context;
-    context = undefined;
-    await Promise.race([c.close().catch(() => {}), sleep(10_000)]);
-  }
-  killServerGroup();
-  if (server && server.pid) {
-    // Give the group a moment, then make sure nothing is left (file watchers, pty host, extension host).
-    for (let i = 0; i < 20; i++) {
-      try { process.kill(-server.pid, 0); } catch { break; }
-      await sleep(250);
-    }
-    try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }
-  }
-}
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 function tailOfLog(file, lines = 40) {
   try {
@@ -113,79 +90,148 @@ function tailOfLog(file, lines = 40) {
   }
 }
 
-async function main() {
+/**
+ * Workspace trust on, and no startup prompt: a folder the (fresh) profile has never trusted opens in Restricted
+ * Mode. Merged into <user-data-dir>/User/settings.json, which code-server reads as the user settings.
+ */
+function writeUntrustedSettings(userDataDir) {
+  const file = path.join(userDataDir, 'User', 'settings.json');
+  let settings = {};
+  try { settings = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* none yet */ }
+  Object.assign(settings, {
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.emptyWindow': false,
+  });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+}
+
+/**
+ * Starts code-server (its own process group) and waits until it serves. Used by this shim, test/ui/ and
+ * bench/extension/. Options: tmp (a folder for cs.yaml, cs.log and default profile dirs), userDataDir,
+ * extensionsDir, untrusted (workspace trust on: the folder opens in Restricted Mode), env.
+ * Returns { port, logFile, userDataDir, extensionsDir, server, exited (a promise), exitInfo(), remote(path),
+ * url(folder, payload), stop() }.
+ */
+async function startCodeServer(opts) {
   const nodeBin = process.env.CODE_SERVER_NODE;
   const entry = process.env.CODE_SERVER_ENTRY;
   if (!nodeBin || !entry || !fs.existsSync(nodeBin) || !fs.existsSync(entry)) {
     throw new Error('CODE_SERVER_NODE and CODE_SERVER_ENTRY must name the files installed by .ci/setup-real-vscode.sh ' +
       '(run: . <(bash .ci/setup-real-vscode.sh))');
   }
-  const args = parseArgs(process.argv.slice(2));
-  if (!args.testsPath) throw new Error('no --extensionTestsPath= given');
-
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modellab-code-shim-'));
+  const tmpDir = opts.tmp;
   const port = await freePort();
-  fs.writeFileSync(path.join(tmp, 'cs.yaml'), 'auth: none\n');
-  const userDataDir = args.userDataDir || path.join(tmp, 'ud');
-  const extensionsDir = args.extensionsDir || path.join(tmp, 'ext');
-  const csLog = path.join(tmp, 'cs.log');
-  const logFd = fs.openSync(csLog, 'a');
+  fs.writeFileSync(path.join(tmpDir, 'cs.yaml'), 'auth: none\n');
+  const userDataDir = opts.userDataDir || path.join(tmpDir, 'ud');
+  const extensionsDir = opts.extensionsDir || path.join(tmpDir, 'ext');
+  const logFile = path.join(tmpDir, 'cs.log');
+  const logFd = fs.openSync(logFile, 'a');
+  if (opts.untrusted) writeUntrustedSettings(userDataDir);
   const csArgs = [
     entry,
-    '--config', path.join(tmp, 'cs.yaml'),
+    '--config', path.join(tmpDir, 'cs.yaml'),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check',
+    ...(opts.untrusted ? [] : ['--disable-workspace-trust']),
     '--vscode-option', 'enable-smoke-test-driver', // required: without it the URL payload is ignored
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
   ];
-  server = spawn(nodeBin, csArgs, { detached: true, stdio: ['ignore', logFd, logFd], env: process.env });
+  const child = spawn(nodeBin, csArgs, { detached: true, stdio: ['ignore', logFd, logFd], env: opts.env || process.env });
   fs.closeSync(logFd);
-  let serverExit;
-  const serverExited = new Promise((resolve) => server.on('exit', (code, signal) => {
-    serverExit = code ?? signal;
-    resolve();
+  let exit;
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => {
+    exit = code ?? signal;
+    resolve(exit);
   }));
-
-  let up = false;
-  for (let i = 0; i < HEALTH_TRIES && serverExit === undefined; i++) {
-    if (await healthy(port)) { up = true; break; }
+  const handle = {
+    port, logFile, userDataDir, extensionsDir, server: child, exited,
+    exitInfo: () => exit,
+    remote: (p) => `vscode-remote://127.0.0.1:${port}${p}`,
+    url: (folder, payload) => `http://127.0.0.1:${port}/?${folder ? `folder=${encodeURIComponent(folder)}` : 'ew=true'}` +
+      (payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''),
+    stop: () => stopGroup(child),
+  };
+  for (let i = 0; i < HEALTH_TRIES && exit === undefined; i++) {
+    if (await healthy(port)) return handle;
     await sleep(500);
   }
-  if (!up) {
-    throw new Error(serverExit !== undefined
-      ? `code-server exited (${serverExit}) before answering /healthz on port ${port}; log:\n${tailOfLog(csLog)}`
-      : `code-server did not answer /healthz on port ${port} within ${HEALTH_TRIES / 2} s; log:\n${tailOfLog(csLog)}`);
+  await stopGroup(child);
+  throw new Error(exit !== undefined
+    ? `code-server exited (${exit}) before answering /healthz on port ${port}; log:\n${tailOfLog(logFile)}`
+    : `code-server did not answer /healthz on port ${port} within ${HEALTH_TRIES / 2} s; log:\n${tailOfLog(logFile)}`);
+}
+
+/** SIGTERM to the whole process group (file watchers, pty host, extension host), then SIGKILL what is left. */
+async function stopGroup(child) {
+  if (!child || !child.pid) return;
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  for (let i = 0; i < 20; i++) {
+    try { process.kill(-child.pid, 0); } catch { return; }
+    await sleep(250);
   }
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+}
 
-  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload = [
-    ...args.devPaths.map((p) => ['extensionDevelopmentPath', remote(p)]),
-    ['extensionTestsPath', remote(args.testsPath)],
-  ];
-
+/** Headless Debian chromium through playwright-core, a persistent profile in profileDir. */
+async function launchBrowser(profileDir, extra = {}) {
   const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
-  context = await chromium.launchPersistentContext(path.join(tmp, 'chromium'), {
+  return chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: CHROMIUM_ARGS,
+    ...extra,
   });
+}
+
+/** Prints one line of the extension host's console (codeAutomationLog), noise filtered unless verbose. */
+function printHostLog(logArgs, write = (t) => process.stdout.write(t)) {
+  const text = util.format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
+  if (process.env.MODELLAB_VSCODE_VERBOSE !== '1' && NOISE.some((re) => re.test(text))) return;
+  write((process.stdout.isTTY ? text : text.replace(ANSI, '')) + '\n');
+}
+
+let cs; // the code-server handle
+let context; // the browser context
+let tmp;
+
+async function cleanup() {
+  if (context) {
+    const c = context;
+    context = undefined;
+    await Promise.race([c.close().catch(() => {}), sleep(10_000)]);
+  }
+  if (cs) await cs.stop();
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!args.testsPath) throw new Error('no --extensionTestsPath= given');
+
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modellab-code-shim-'));
+  cs = await startCodeServer({
+    tmp,
+    userDataDir: args.userDataDir,
+    extensionsDir: args.extensionsDir,
+    untrusted: process.env.MODELLAB_VSCODE_TRUST === 'untrusted',
+  });
+  const payload = [
+    ...args.devPaths.map((p) => ['extensionDevelopmentPath', cs.remote(p)]),
+    ['extensionTestsPath', cs.remote(args.testsPath)],
+  ];
+
+  context = await launchBrowser(path.join(tmp, 'chromium'));
   const page = context.pages()[0] || (await context.newPage());
 
-  const verbose = process.env.MODELLAB_VSCODE_VERBOSE === '1';
   let resolveExit;
   const exited = new Promise((resolve) => (resolveExit = resolve));
-  await page.exposeFunction('codeAutomationLog', (_type, logArgs) => {
-    const text = util.format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
-    if (!verbose && NOISE.some((re) => re.test(text))) return;
-    process.stdout.write((process.stdout.isTTY ? text : text.replace(ANSI, '')) + '\n');
-  });
+  await page.exposeFunction('codeAutomationLog', (_type, logArgs) => printHostLog(logArgs));
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
 
-  const where = args.folder ? `folder=${encodeURIComponent(args.folder)}` : 'ew=true';
-  await page.goto(`http://127.0.0.1:${port}/?${where}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await page.goto(cs.url(args.folder, payload));
 
   let timer;
   let settled = false;
@@ -193,12 +239,12 @@ async function main() {
   const code = await Promise.race([
     exited,
     new Promise((resolve) => (timer = setTimeout(() => {
-      log(`no test result within ${TEST_TIMEOUT_MS / 1000} s; code-server log tail:\n${tailOfLog(csLog)}`);
+      log(`no test result within ${TEST_TIMEOUT_MS / 1000} s; code-server log tail:\n${tailOfLog(cs.logFile)}`);
       resolve(1);
     }, TEST_TIMEOUT_MS))),
     // The workbench stops the server as it reports the result: give the report a moment to arrive first.
-    serverExited.then(() => sleep(3000)).then(() => {
-      if (!settled) log(`code-server exited (${serverExit}) before the tests finished; log:\n${tailOfLog(csLog)}`);
+    cs.exited.then(() => sleep(3000)).then(() => {
+      if (!settled) log(`code-server exited (${cs.exitInfo()}) before the tests finished; log:\n${tailOfLog(cs.logFile)}`);
       return 1;
     }),
   ]);
@@ -223,10 +269,14 @@ function finish(code) {
     });
 }
 
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => { log(`got ${sig}, stopping code-server`); finish(1); });
+module.exports = { startCodeServer, stopGroup, launchBrowser, printHostLog, writeUntrustedSettings, tailOfLog, freePort, sleep };
+
+if (require.main === module) {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => { log(`got ${sig}, stopping code-server`); finish(1); });
+  }
+  main().then(finish, (err) => {
+    log(err && err.stack ? err.stack : String(err));
+    finish(2);
+  });
 }
-main().then(finish, (err) => {
-  log(err && err.stack ? err.stack : String(err));
-  finish(2);
-});
