@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { PanelTarget } from '../protocol/webviewProtocol';
 import type { JobTracker } from './jobs/jobTracker';
 import type { RuntimeHost } from './runtimeHost/runtimeHost';
+import type { RunsTreeProvider } from './views/runsTree';
 
 /** Opens (or reveals) the experiment panel of a run or a study. */
 export interface PanelOpener {
@@ -27,6 +28,8 @@ export interface ExtensionServices {
   jobs: JobTracker;
   panels: PanelOpener;
   models: ModelActions;
+  /** The Runs & Studies tree's data provider (set by registerExperimentViews; tests list runs through it). */
+  runsTree?: RunsTreeProvider;
   /** Model folders and local endpoints (set by registerModelCommands; tests read it). */
   serving?: ServingState;
 }

@@ -146,12 +146,15 @@ export interface CurveSeries {
 // ── host → webview ───────────────────────────────────────────────────────────
 export type HostMessage =
   | { type: 'init'; target: PanelTarget; snapshot: PanelSnapshot }
-  /** Study changes since the last message: a new header and/or trials to insert or replace (by trialId). */
-  | { type: 'study/update'; header?: StudyHeader; trials?: TrialRow[] }
+  /**
+   * Study changes since the last message: a new header and/or trials to insert or replace (by trialId);
+   * `live` when it changed (this window started or stopped running the study: stop actions follow it).
+   */
+  | { type: 'study/update'; header?: StudyHeader; trials?: TrialRow[]; live?: boolean }
   /** New points for curves the webview subscribed to (see `setCurveSubscription`). */
   | { type: 'curves/append'; series: CurveSeries[] }
-  /** Run changes since the last message. */
-  | { type: 'run/update'; header?: RunHeader; points?: EpochPoint[]; progress?: RunProgress; log?: string[] }
+  /** Run changes since the last message; `live` as in `study/update`. */
+  | { type: 'run/update'; header?: RunHeader; points?: EpochPoint[]; progress?: RunProgress; log?: string[]; live?: boolean }
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: string };
 

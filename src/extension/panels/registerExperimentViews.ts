@@ -1,5 +1,25 @@
-// PLACEHOLDER (replaced by the panels work): experiment panels, their serializer, the Runs & Studies tree.
+/**
+ * The experiment views: panels (one per run or study, restored after a reload by the serializer) and
+ * the Runs & Studies tree with its commands. Returns the PanelOpener other parts use (a job starting
+ * opens its panel; a model's lineage opens its run).
+ */
+import * as vscode from 'vscode';
+import { EXPERIMENT_PANEL_VIEW_TYPE } from '../../protocol/webviewProtocol';
 import type { ExtensionServices, PanelOpener } from '../services';
-export function registerExperimentViews(_services: Omit<ExtensionServices, 'panels'>): PanelOpener {
-  return { open: async () => undefined };
+import { registerRunsCommands } from '../views/runsCommands';
+import { RunsTreeProvider } from '../views/runsTree';
+import { PanelManager } from './panelManager';
+
+export function registerExperimentViews(services: Omit<ExtensionServices, 'panels'>): PanelOpener {
+  const panels = new PanelManager(services);
+  const tree = new RunsTreeProvider(services);
+  services.runsTree = tree;
+  services.context.subscriptions.push(
+    panels,
+    tree,
+    vscode.window.registerWebviewPanelSerializer(EXPERIMENT_PANEL_VIEW_TYPE, panels),
+    vscode.window.createTreeView('modelLab.runs', { treeDataProvider: tree, showCollapseAll: true }),
+    ...registerRunsCommands(services, panels, tree),
+  );
+  return panels;
 }
