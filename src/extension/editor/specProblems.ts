@@ -1,21 +1,10 @@
 /**
- * A job spec's problems as the runtime reports them (the same loader: parse, schema, hyperparameter
- * rules, placeholders), turned into editor ranges. The runtime's problems carry 1-based line/column;
- * an editor wants 0-based ranges over the offending word. No vscode here.
+ * A job spec's problems as the runtime reports them: the same loader (parse, schema, hyperparameter
+ * rules, placeholders). This module pulls in ajv and the schema, so the extension loads it with
+ * `import()` on first use. No vscode here.
  */
 import { parseJobSpecText } from '../../runtime/spec/loadJobSpec';
 import { type SpecProblem, SpecError } from '../../runtime/spec/specError';
-
-export interface ProblemRange {
-  /** 0-based. */
-  line: number;
-  character: number;
-  endLine: number;
-  endCharacter: number;
-  message: string;
-  /** The field's dotted path (shown as the diagnostic's code). */
-  path: string;
-}
 
 /** Problems of the spec text `text` saved at `file`; [] when it is valid. */
 export function validateSpecText(text: string, file: string): SpecProblem[] {
@@ -26,26 +15,4 @@ export function validateSpecText(text: string, file: string): SpecProblem[] {
     if (err instanceof SpecError) return err.problems;
     return [{ file, line: 0, column: 0, path: '', message: err instanceof Error ? err.message : String(err) }];
   }
-}
-
-/** Where each problem sits in `text`: over the word at its position (a key, a value), else one character. */
-export function problemRanges(problems: readonly SpecProblem[], text: string): ProblemRange[] {
-  const lines = text.split(/\r?\n/);
-  return problems.map((p) => {
-    const message = p.suggestion ? `${p.message} (did you mean '${p.suggestion}'?)` : p.message;
-    if (p.line <= 0) return { line: 0, character: 0, endLine: 0, endCharacter: Math.max(1, (lines[0] ?? '').length), message, path: p.path };
-    const line = Math.min(p.line - 1, Math.max(0, lines.length - 1));
-    const lineText = lines[line] ?? '';
-    const character = Math.min(Math.max(0, p.column - 1), lineText.length);
-    const word = /^("[^"]*"|'[^']*'|[^\s:,{}[\]#]+)/.exec(lineText.slice(character));
-    const endCharacter = word ? character + word[0].length : Math.min(character + 1, Math.max(lineText.length, character + 1));
-    return { line, character, endLine: line, endCharacter, message, path: p.path };
-  });
-}
-
-/** The problem as one line a person reads: `file:line:column: path: message (did you mean …?)`. */
-export function describeProblem(p: SpecProblem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
-  const hint = p.suggestion ? ` (did you mean '${p.suggestion}'?)` : '';
-  return `${where}: ${p.path ? `${p.path}: ` : ''}${p.message}${hint}`;
 }
