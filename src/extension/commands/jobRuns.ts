@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { PanelTarget } from '../../protocol/webviewProtocol';
 import type { BackendRequest, RunEpochParams, RunProgressParams, TrainResult, TuneParams, TuneResult } from '../../protocol/runtimeProtocol';
 import { newRunId } from '../../runtime/runs/runFolder';
 import { MODEL_DIR } from '../../runtime/runs/runRecord';
@@ -66,7 +67,7 @@ export async function trainSpec(services: ExtensionServices, spec: vscode.Uri, n
             onStarted: (p) => {
               tracked.handlers.onStarted?.(p);
               services.log.info(`Run ${runId} started in ${p.runDir}`);
-              if (openOnStart()) void services.panels.open({ kind: 'run', workspace, runId, runDir: p.runDir });
+              if (openOnStart()) openPanel(services, { kind: 'run', workspace, runId, runDir: p.runDir });
             },
             onProgress: (p) => {
               tracked.handlers.onProgress?.(p);
@@ -93,22 +94,22 @@ export async function trainSpec(services: ExtensionServices, spec: vscode.Uri, n
 }
 
 function announceRun(services: ExtensionServices, name: string, workspace: string, result: TrainResult): void {
-  const openPanel = () => services.panels.open({ kind: 'run', workspace, runId: result.runId, runDir: result.runDir });
+  const openRunPanel = () => openPanel(services, { kind: 'run', workspace, runId: result.runId, runDir: result.runDir });
   if (result.status === 'succeeded') {
     const epochs = `${result.epochsRun} epoch${result.epochsRun === 1 ? '' : 's'}${result.stoppedEarly ? `, stopped early (best: epoch ${result.bestEpoch})` : ''}`;
     const actions = result.bundleDir ? ['Open Panel', 'Serve Model'] : ['Open Panel'];
     void vscode.window.showInformationMessage(`Model Lab: ${name} trained (${epochs}) on ${result.backend?.name ?? 'the default backend'}: ${formatMetrics(result.metrics)}`, ...actions).then((choice) => {
-      if (choice === 'Open Panel') void openPanel();
+      if (choice === 'Open Panel') openRunPanel();
       else if (choice === 'Serve Model' && result.bundleDir) void services.models.serveFolder(result.bundleDir);
     });
   } else if (result.status === 'cancelled') {
     void vscode.window.showInformationMessage(`Model Lab: training ${name} was cancelled after ${result.epochsRun} epoch(s).`, 'Open Panel').then((c) => {
-      if (c) void openPanel();
+      if (c) openRunPanel();
     });
   } else {
     services.log.error(`Run ${result.runId} failed: ${result.error ?? 'no reason given'}`);
     void vscode.window.showErrorMessage(`Model Lab: training ${name} failed: ${result.error ?? 'see the log'}`, 'Open Panel', 'Show Log').then((c) => {
-      if (c === 'Open Panel') void openPanel();
+      if (c === 'Open Panel') openRunPanel();
       else if (c === 'Show Log') services.log.show();
     });
   }
@@ -147,7 +148,7 @@ export async function runStudy(services: ExtensionServices, params: TuneParams &
               if (!opened) {
                 opened = true;
                 services.log.info(`Study ${studyId} (${p.algorithm}, ${p.maxTrials} trials, ${p.parallel} in parallel) in ${p.studyDir}`);
-                if (openOnStart()) void services.panels.open({ kind: 'study', workspace: params.workspace, studyId });
+                if (openOnStart()) openPanel(services, { kind: 'study', workspace: params.workspace, studyId });
               }
             },
             onTrialState: (p) => {
@@ -186,9 +187,19 @@ function announceStudy(services: ExtensionServices, label: string, workspace: st
   const actions = bundle && result.state !== 'FAILED' ? ['Open Panel', 'Serve Best Model'] : ['Open Panel'];
   const show = result.state === 'FAILED' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
   void show(`Model Lab: ${summary}`, ...actions).then((choice) => {
-    if (choice === 'Open Panel') void services.panels.open({ kind: 'study', workspace, studyId: result.studyId });
+    if (choice === 'Open Panel') openPanel(services, { kind: 'study', workspace, studyId: result.studyId });
     else if (choice === 'Serve Best Model' && bundle) void services.models.serveFolder(bundle);
   });
+}
+
+/** Opens the experiment panel; a panel that fails to open is logged and never fails the job itself. */
+function openPanel(services: ExtensionServices, target: PanelTarget): void {
+  const failed = (err: unknown) => services.log.error(`Opening the ${target.kind} panel failed: ${err instanceof Error ? err.message : String(err)}`);
+  try {
+    services.panels.open(target).catch(failed);
+  } catch (err) {
+    failed(err);
+  }
 }
 
 function describeProgress(p: RunProgressParams): string {

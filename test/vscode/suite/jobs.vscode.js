@@ -1,0 +1,212 @@
+// Job commands, the runtime child and job-spec editing, in a real VS Code extension host. The workspace is a
+// copy of examples/iris (MODELLAB_TEST_WORKSPACE); Train and Tune really train (TensorFlow.js in the runtime child).
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const EXTENSION_ID = 'model-lab.model-lab';
+const workspace = process.env.MODELLAB_TEST_WORKSPACE;
+const irisSpec = () => vscode.Uri.file(path.join(workspace, 'modellab.yaml'));
+/** Files this suite writes into the workspace (removed at the end, so other suites see the plain example). */
+const scratch = () => path.join(workspace, 'jobs-suite');
+
+async function api() {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+async function waitFor(what, check, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+/** Starts a long Train without waiting; resolves once its first epoch has been reported. */
+async function startLongTrain(services) {
+  const outcome = vscode.commands.executeCommand('modelLab.train', irisSpec(), {
+    overrides: ['training.epochs=100000', 'training.earlyStopping.patience=100000'],
+  });
+  const job = await waitFor('the run to be tracked', () => services.jobs.running().find((j) => j.kind === 'run'));
+  await new Promise((resolve) => {
+    const sub = services.jobs.onRunEvent(job.id, (e) => {
+      if (e.type === 'epoch' || e.type === 'ended') {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+  return { job, outcome };
+}
+
+describe('Model Lab jobs', function () {
+  this.timeout(120_000);
+  let services;
+
+  before(async () => {
+    ({ services } = await api());
+    fs.mkdirSync(scratch(), { recursive: true });
+    // The panel is another part's concern; keep these tests about the jobs (the panel opener is still called).
+    await vscode.workspace.getConfiguration('modelLab').update('experiments.openOnStart', false, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(scratch(), { recursive: true, force: true });
+    await vscode.workspace.getConfiguration('modelLab').update('experiments.openOnStart', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('activates in under 50 ms of its own time, without starting the runtime', async () => {
+    const { activationMs } = await api();
+    assert.ok(activationMs < 50, `activate took ${activationMs.toFixed(1)} ms`);
+    assert.ok(['stopped', 'ready'].includes(services.runtime.state.status));
+  });
+
+  it('registers every command package.json contributes', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    const contributed = ext.packageJSON.contributes.commands.map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `not registered: ${missing.join(', ')}`);
+  });
+
+  it('shows ▶ Train · ⚙ Tune · ✓ Validate above a spec with hyperparameters, and no Tune without them', async () => {
+    const titles = async (uri) => {
+      await vscode.workspace.openTextDocument(uri);
+      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri);
+      return lenses.map((l) => l.command && l.command.title);
+    };
+    assert.deepEqual(await titles(irisSpec()), ['▶ Train', '⚙ Tune', '✓ Validate']);
+    const plain = path.join(scratch(), 'plain.modellab.yaml');
+    fs.writeFileSync(plain, 'name: plain\ndata: { source: ../iris.csv, label: species }\nmodel:\n  layers: [{ type: dense, units: 8 }]\n');
+    assert.deepEqual(await titles(vscode.Uri.file(plain)), ['▶ Train', '✓ Validate']);
+  });
+
+  it('reports a misspelt field as a diagnostic at its key, from the runtime validator', async () => {
+    const file = path.join(scratch(), 'typo.modellab.yaml');
+    fs.writeFileSync(file, fs.readFileSync(irisSpec().fsPath, 'utf8').replace('  epochs: 100', '  epoch: 100'));
+    const uri = vscode.Uri.file(file);
+    await vscode.window.showTextDocument(uri);
+    const diagnostics = await waitFor('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(uri);
+      return d.length > 0 && d;
+    });
+    const typo = diagnostics.find((d) => /epoch/.test(d.message));
+    assert.ok(typo, diagnostics.map((d) => d.message).join('; '));
+    assert.match(typo.message, /did you mean 'epochs'/);
+    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('  epoch:'));
+    assert.equal(typo.range.start.line, line);
+    assert.equal(typo.source, 'Model Lab');
+
+    // Validate (the command) reports the same problem, by file and line.
+    const problems = await vscode.commands.executeCommand('modelLab.validate', uri);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].line, line + 1);
+    // Fixing the text clears it (debounced revalidation on change).
+    const editor = vscode.window.activeTextEditor;
+    await editor.edit((e) => e.replace(new vscode.Range(line, 0, line, 7), '  epochs'));
+    await waitFor('the diagnostic to clear', () => vscode.languages.getDiagnostics(uri).length === 0, 10_000);
+  });
+
+  it('completes property names and enum values from the schema', async () => {
+    const file = path.join(scratch(), 'complete.modellab.yaml');
+    fs.writeFileSync(file, 'name: x\ntraining:\n  epochs: 3\n  \nmodel:\n  layers:\n    - { type: dense, activation:  }\n');
+    const uri = vscode.Uri.file(file);
+    await vscode.workspace.openTextDocument(uri);
+    const keys = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, new vscode.Position(3, 2));
+    const keyLabels = keys.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(keyLabels.includes('batchSize') && keyLabels.includes('optimizer'), keyLabels.slice(0, 30).join());
+    const values = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, new vscode.Position(6, 33));
+    assert.ok(values.items.some((i) => i.label === 'relu'));
+  });
+
+  it('Train on the iris spec produces a succeeded run folder with a model bundle', async () => {
+    const outcome = await vscode.commands.executeCommand('modelLab.train', irisSpec());
+    assert.ok(outcome && outcome.result, `no result: ${outcome && outcome.error}`);
+    const { result } = outcome;
+    assert.equal(result.status, 'succeeded', result.error);
+    assert.equal(path.dirname(result.runDir), path.join(workspace, '.modellab', 'runs'));
+    assert.equal(readJson(path.join(result.runDir, 'run.json')).status, 'succeeded');
+    assert.ok(result.bundleDir && fs.readdirSync(result.bundleDir).length > 0, 'the model/ bundle is empty or missing');
+    assert.ok(result.metrics.val_accuracy > 0.5, JSON.stringify(result.metrics));
+    assert.equal(services.jobs.running().length, 0);
+    assert.equal(services.runtime.state.status, 'ready');
+    assert.equal(services.runtime.state.backend.name, result.backend.name);
+  });
+
+  it('Tune produces a study folder with its trials', async () => {
+    const outcome = await vscode.commands.executeCommand('modelLab.tune', irisSpec(), {
+      overrides: ['hyperparameters.maxTrials=2', 'training.epochs=5'],
+      parallel: 1,
+    });
+    assert.ok(outcome && outcome.result, `no result: ${outcome && outcome.error}`);
+    const { result } = outcome;
+    assert.equal(result.state, 'SUCCEEDED', result.message);
+    assert.equal(result.studyDir, path.join(workspace, '.modellab', 'studies', outcome.studyId));
+    assert.equal(readJson(path.join(result.studyDir, 'study.json')).state, 'SUCCEEDED');
+    const trials = fs.readFileSync(path.join(result.studyDir, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(trials.length >= 2, `${trials.length} trial entries`);
+    assert.equal(result.trainingOutput.trials.length, 2);
+    for (const trial of result.trainingOutput.trials) {
+      assert.equal(readJson(path.join(workspace, '.modellab', 'runs', trial.runId, 'run.json')).status, 'succeeded');
+    }
+  });
+
+  it('Stop cancels a running Train', async () => {
+    const { job, outcome } = await startLongTrain(services);
+    const stopped = await vscode.commands.executeCommand('modelLab.stop', { kind: 'run', id: job.id, workspace, dir: job.dir });
+    assert.equal(stopped, true);
+    const { result } = await outcome;
+    assert.equal(result.status, 'cancelled');
+    assert.equal(readJson(path.join(result.runDir, 'run.json')).status, 'cancelled');
+  });
+
+  it('a runtime killed with SIGKILL fails the run clearly, reports a crash, and the next Train starts a fresh runtime', async () => {
+    const { job, outcome } = await startLongTrain(services);
+    const pid = services.runtime.state.pid;
+    assert.ok(pid > 0);
+    process.kill(pid, 'SIGKILL');
+    const ended = await outcome;
+    assert.equal(ended.result, undefined);
+    assert.match(ended.error, /exited unexpectedly \(signal SIGKILL\)/);
+    assert.equal(services.runtime.state.status, 'crashed');
+    assert.equal(services.runtime.state.exit.signal, 'SIGKILL');
+    const record = readJson(path.join(job.dir, 'run.json'));
+    assert.equal(record.status, 'failed');
+    assert.match(record.error, /SIGKILL/);
+    assert.equal(services.jobs.running().length, 0);
+    assert.throws(() => process.kill(pid, 0), 'the killed runtime is gone');
+
+    const again = await vscode.commands.executeCommand('modelLab.train', irisSpec(), { overrides: ['training.epochs=3'] });
+    assert.equal(again.result && again.result.status, 'succeeded', again.error);
+    assert.equal(services.runtime.state.status, 'ready');
+    assert.notEqual(services.runtime.state.pid, pid);
+  });
+
+  it('Restart Runtime replaces the child and leaves no process behind', async () => {
+    await services.runtime.client();
+    const before = services.runtime.state.pid;
+    await vscode.commands.executeCommand('modelLab.restartRuntime');
+    const after = services.runtime.state.pid;
+    assert.ok(after > 0 && after !== before);
+    assert.throws(() => process.kill(before, 0), `the old runtime (pid ${before}) is still alive`);
+  });
+
+  it('New Job scaffolds a template with its data, standing alone', async () => {
+    const spec = await vscode.commands.executeCommand('modelLab.newJob', 'iris-trainer', scratch());
+    assert.equal(spec, path.join(scratch(), 'iris-trainer', 'modellab.yaml'));
+    const text = fs.readFileSync(spec, 'utf8');
+    assert.match(text, /source: iris\.csv/);
+    assert.ok(fs.existsSync(path.join(scratch(), 'iris-trainer', 'iris.csv')));
+    assert.ok(fs.existsSync(path.join(scratch(), 'iris-trainer', 'trainer.ts')));
+    const problems = await vscode.commands.executeCommand('modelLab.validate', vscode.Uri.file(spec));
+    assert.deepEqual(problems, []);
+  });
+});
