@@ -8,6 +8,7 @@
 // test/ui/vsix-suite/driver, an empty extension with another id, so Model Lab is the installed copy.)
 // Usage: node test/ui/vsixInstall.js [path/to/x.vsix]    (needs CODE_SERVER_NODE/CODE_SERVER_ENTRY)
 // Exit code: 0 passed, 1 failed.
+/* global setTimeout, clearTimeout */
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');

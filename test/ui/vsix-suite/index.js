@@ -1,5 +1,6 @@
 // extensionTestsPath of test/ui/vsixInstall.js: mocha over installed.test.js in the extension host of a
 // code-server that has only the INSTALLED .vsix (no development extension). Last line: `<n> passed, <m> failed`.
+/* global exports */
 'use strict';
 const path = require('node:path');
 

@@ -1,6 +1,7 @@
 // The installed model-lab-<version>.vsix, in a real code-server, with nothing from the repository's
 // node_modules: it activates from the extensions dir, its packaged native modules load, and its runtime
 // (dist/runtime.js, started by the extension) trains the iris example and predicts with the model.
+/* global describe, it, before, setTimeout */
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
