@@ -8,6 +8,7 @@
 // MODELLAB_VSCODE_RUNS=trusted|untrusted runs one of them; MODELLAB_VSCODE_SUITE=<names> picks trusted-run files.
 // Exit code: 0 when every test of every run passed, non-zero otherwise.
 'use strict';
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -17,8 +18,19 @@ const root = path.resolve(__dirname, '..', '..');
 
 const RUNS = {
   trusted: { env: { MODELLAB_VSCODE_SUITE: process.env.MODELLAB_VSCODE_SUITE || '' } },
-  untrusted: { env: { MODELLAB_VSCODE_TRUST: 'untrusted', MODELLAB_VSCODE_SUITE: 'trust' } },
+  // Seeded with one finished run (trained by the CLI before VS Code starts), so viewing it can be tested.
+  untrusted: { env: { MODELLAB_VSCODE_TRUST: 'untrusted', MODELLAB_VSCODE_SUITE: 'trust' }, seedRun: true },
 };
+
+/** Trains the workspace's spec for 2 epochs with the CLI (dist/cli.js): one finished run in .modellab/runs. */
+function seedRun(workspace) {
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'train', path.join(workspace, 'modellab.yaml'),
+    '--set', 'training.epochs=2', '--backend', 'cpu', '--json'], { cwd: workspace, encoding: 'utf8', timeout: 120_000 });
+  const last = (r.stdout || '').trim().split('\n').pop();
+  if (r.status !== 0) throw new Error(`seeding a run failed (exit ${r.status}): ${r.stderr || last}`);
+  const result = JSON.parse(last);
+  console.log(`seeded run ${result.runId} (${result.status})`);
+}
 
 async function runOne(name) {
   // A throwaway workspace with the iris example's modellab.yaml (activation: workspaceContains:**/modellab.yaml),
@@ -28,6 +40,7 @@ async function runOne(name) {
   fs.cpSync(path.join(root, 'examples', 'iris'), workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}.modellab`) });
   console.log(`\n== VS Code extension tests: ${name} workspace`);
   try {
+    if (RUNS[name].seedRun) seedRun(workspace);
     await runTests({
       vscodeExecutablePath: path.join(root, 'test', 'code-shim.js'),
       extensionDevelopmentPath: root,

@@ -33,21 +33,30 @@ async function execute(command, ...args) {
   return outcome;
 }
 
-/** Everything under <workspace>/.modellab (runs, studies, endpoints): must stay empty. */
+/** Everything under <workspace>/.modellab (the seeded run, studies, endpoints): must not change. */
 function modellabEntries() {
   const dir = path.join(workspaceDir(), '.modellab');
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { recursive: true });
 }
 
+/** The run runTest.js trained with the CLI before VS Code started (undefined when not seeded). */
+function seededRun() {
+  const runs = path.join(workspaceDir(), '.modellab', 'runs');
+  const id = fs.existsSync(runs) ? fs.readdirSync(runs).sort()[0] : undefined;
+  return id ? { kind: 'run', id, workspace: workspaceDir(), dir: path.join(runs, id) } : undefined;
+}
+
 describe('Model Lab in an untrusted workspace (Restricted Mode)', function () {
   let api;
+  const runtimeStates = []; // every runtime state change: any start attempt shows up here
 
   before(async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} not found`);
     for (let i = 0; i < 150 && !ext.isActive; i++) await sleep(100);
     api = ext.isActive ? ext.exports : undefined;
+    if (api) api.services.runtime.onDidChangeState((s) => runtimeStates.push(s.status));
   });
 
   it('the workspace is not trusted', () => {
@@ -62,11 +71,17 @@ describe('Model Lab in an untrusted workspace (Restricted Mode)', function () {
     assert.equal(api.services.runtime.state.status, 'stopped');
   });
 
+  it('a run trained before VS Code started is there to view', function () {
+    if (!seededRun()) this.skip();
+  });
+
   for (const [command, argOf] of [
     ['modelLab.train', (ws) => vscode.Uri.file(path.join(ws, 'modellab.yaml'))],
     ['modelLab.tune', (ws) => vscode.Uri.file(path.join(ws, 'modellab.yaml'))],
-    ['modelLab.serveModelFolder', (ws) => vscode.Uri.file(ws)],
-    ['modelLab.batchPredict', (ws) => vscode.Uri.file(ws)],
+    // The seeded run's model folder (a real one), else the workspace folder.
+    ['modelLab.serveModelFolder', (ws) => vscode.Uri.file(seededRun() ? path.join(seededRun().dir, 'model') : ws)],
+    ['modelLab.batchPredict', (ws) => vscode.Uri.file(seededRun() ? path.join(seededRun().dir, 'model') : ws)],
+    ['modelLab.predictWithSampleInstances', (ws) => vscode.Uri.file(seededRun() ? path.join(seededRun().dir, 'model') : ws)],
   ]) {
     it(`${command} refuses: no runtime started, no run folder`, async () => {
       const commands = await vscode.commands.getCommands(true);
@@ -77,6 +92,9 @@ describe('Model Lab in an untrusted workspace (Restricted Mode)', function () {
       await sleep(1500); // a runtime launch or a run folder would show up by now
       assert.equal(api.services.runtime.state.status, 'stopped',
         `${command} started the runtime (status ${api.services.runtime.state.status})`);
+      assert.deepEqual(runtimeStates, [], `${command} changed the runtime's state: ${runtimeStates.join(' → ')}`);
+      const serving = api.services.serving;
+      if (serving) assert.deepEqual(serving.endpoints(), [], `${command} started a local endpoint`);
       assert.deepEqual(modellabEntries(), before, `${command} wrote into .modellab/`);
     });
   }
@@ -86,17 +104,33 @@ describe('Model Lab in an untrusted workspace (Restricted Mode)', function () {
     assert.equal(outcome.settled, 'resolved', outcome.error ? String(outcome.error) : outcome.settled);
   });
 
-  it('modelLab.openExperiments still works', async () => {
+  it('modelLab.openExperiments still works (with no argument it offers the runs to pick)', async () => {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('modelLab.openExperiments'), 'modelLab.openExperiments is not registered');
     const outcome = await execute('modelLab.openExperiments');
     assert.notEqual(outcome.settled, 'rejected', outcome.error ? String(outcome.error) : '');
-    assert.equal(api.services.runtime.state.status === 'starting' || api.services.runtime.state.status === 'ready', false,
-      'opening the experiments view started the runtime');
   });
 
-  it('the runtime never started', () => {
+  it('modelLab.openExperiments opens the experiment panel of an existing run (viewing needs no trust)', async function () {
+    const run = seededRun();
+    if (!run) this.skip(); // runTest.js seeds one; a hand-made workspace may have none
+    const outcome = await execute('modelLab.openExperiments', run);
+    assert.equal(outcome.settled, 'resolved', outcome.error ? String(outcome.error) : outcome.settled);
+    let panelTab;
+    for (let i = 0; i < 50 && !panelTab; i++) {
+      panelTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && /modelLab/i.test(t.input.viewType));
+      if (!panelTab) await sleep(100);
+    }
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    assert.ok(panelTab, `no experiment panel tab opened; tabs: ${tabs.join(', ')}`);
+  });
+
+  it('the runtime never started, and no run was added', () => {
     assert.equal(api.services.runtime.state.status, 'stopped');
-    assert.deepEqual(modellabEntries().filter((e) => String(e).startsWith('runs')), []);
+    assert.deepEqual(runtimeStates, [], `runtime state changes: ${runtimeStates.join(' → ')}`);
+    const runs = path.join(workspaceDir(), '.modellab', 'runs');
+    const seeded = seededRun();
+    assert.deepEqual(fs.existsSync(runs) ? fs.readdirSync(runs) : [], seeded ? [seeded.id] : []);
   });
 });
