@@ -27,8 +27,8 @@ export function registerJobCommands(services: ExtensionServices): void {
   const register = (id: string, handler: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
   register('modelLab.newJob', (template?: string, target?: vscode.Uri | string) => newJob(services, template, target));
-  register('modelLab.train', (arg?: unknown, options?: JobOptions) => train(services, arg, options));
-  register('modelLab.tune', (arg?: unknown, options?: JobOptions) => tune(services, arg, options));
+  register('modelLab.train', (arg?: unknown, options?: unknown) => train(services, arg, jobOptions(options)));
+  register('modelLab.tune', (arg?: unknown, options?: unknown) => tune(services, arg, jobOptions(options)));
   register('modelLab.validate', (arg?: unknown) => validate(services, arg));
   register('modelLab.stop', (ref?: JobRef) => stop(services, ref));
   register('modelLab.resumeStudy', (ref?: JobRef) => resumeStudy(services, ref));
@@ -37,7 +37,20 @@ export function registerJobCommands(services: ExtensionServices): void {
   register('modelLab.restartRuntime', () => restartRuntime(services));
 }
 
-async function train(services: ExtensionServices, arg: unknown, options?: JobOptions): Promise<TrainOutcome | undefined> {
+/**
+ * The optional second argument, checked: menus pass their own second argument (the Explorer: every
+ * selected Uri; the editor title: the editor group), which is not JobOptions.
+ */
+function jobOptions(value: unknown): JobOptions {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  const { overrides, parallel } = value as Record<string, unknown>;
+  return {
+    overrides: Array.isArray(overrides) && overrides.every((o) => typeof o === 'string') ? overrides : undefined,
+    parallel: typeof parallel === 'number' && parallel > 0 ? parallel : undefined,
+  };
+}
+
+async function train(services: ExtensionServices, arg: unknown, options: JobOptions): Promise<TrainOutcome | undefined> {
   if (!requireTrust('Train')) return undefined;
   const spec = await resolveSpec(arg, 'Train');
   if (!spec) return undefined;
@@ -45,7 +58,7 @@ async function train(services: ExtensionServices, arg: unknown, options?: JobOpt
   return trainSpec(services, spec, specName(spec), workspaceFor(spec), options);
 }
 
-async function tune(services: ExtensionServices, arg: unknown, options: JobOptions = {}): Promise<TuneOutcome | undefined> {
+async function tune(services: ExtensionServices, arg: unknown, options: JobOptions): Promise<TuneOutcome | undefined> {
   if (!requireTrust('Tune')) return undefined;
   const spec = await resolveSpec(arg, 'Tune');
   if (!spec) return undefined;

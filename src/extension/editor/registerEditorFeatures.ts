@@ -55,7 +55,7 @@ export function registerEditorFeatures(services: ExtensionServices): void {
       if (isSpecDocument(document)) diagnostics.delete(document.uri);
     }),
     vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, new SpecCodeLensProvider()),
-    vscode.languages.registerCompletionItemProvider(SPEC_SELECTOR, new SpecCompletionProvider(), ':', ' ', '-', '\n'),
+    vscode.languages.registerCompletionItemProvider(SPEC_SELECTOR, new SpecCompletionProvider(), ':', ' '),
     { dispose: () => pending.forEach((timer) => clearTimeout(timer)) },
   );
   for (const document of vscode.workspace.textDocuments) schedule(document);

@@ -115,6 +115,19 @@ describe('Model Lab jobs', function () {
     await waitFor('the diagnostic to clear', () => vscode.languages.getDiagnostics(uri).length === 0, 10_000);
   });
 
+  it('Train on an invalid spec names file:line and puts the problems in the Problems view', async () => {
+    const file = path.join(scratch(), 'bad.modellab.yaml');
+    fs.writeFileSync(file, 'name: bad\ndata: { source: ../iris.csv, label: species }\nmodel:\n  layers: [{ type: dense, units: 8, activation: rleu }]\n');
+    const uri = vscode.Uri.file(file);
+    const outcome = await vscode.commands.executeCommand('modelLab.train', uri);
+    assert.equal(outcome.result, undefined);
+    assert.ok(outcome.error.includes(`${file}:4:`), outcome.error);
+    const diagnostics = vscode.languages.getDiagnostics(uri);
+    assert.equal(diagnostics.length, 1, diagnostics.map((d) => d.message).join('; '));
+    assert.equal(diagnostics[0].range.start.line, 3);
+    assert.equal(fs.existsSync(path.join(workspace, '.modellab', 'runs')) && fs.readdirSync(path.join(workspace, '.modellab', 'runs')).some((d) => d.startsWith('bad-')), false);
+  });
+
   it('completes property names and enum values from the schema', async () => {
     const file = path.join(scratch(), 'complete.modellab.yaml');
     fs.writeFileSync(file, 'name: x\ntraining:\n  epochs: 3\n  \nmodel:\n  layers:\n    - { type: dense, activation:  }\n');
