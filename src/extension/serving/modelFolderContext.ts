@@ -1,11 +1,13 @@
 /**
  * The context key `modelLab.modelFolders`: the fsPaths of the workspace's model folders, which the
  * Explorer's "Model Lab" submenu tests with `resourcePath in modelLab.modelFolders`. Filled by one
- * scan at start, kept current by a file watcher on model file names; bursts of changes (a training run
- * writing its bundle, a registry copy) are debounced into one rescan.
+ * scan at start, kept current by file watchers (model files changed; model files or folders created or
+ * deleted); bursts of events (a training run writing its bundle, a registry copy) are debounced into
+ * one rescan.
  */
+import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { EXCLUDE_PATTERN, MODEL_FILE_PATTERN, modelFoldersAmong } from './modelFolderScan';
+import { EXCLUDE_PATTERN, MODEL_FILE_PATTERN, mayChangeModelFolders, modelFoldersAmong } from './modelFolderScan';
 
 export const MODEL_FOLDERS_KEY = 'modelLab.modelFolders';
 const DEBOUNCE_MS = 300;
@@ -16,21 +18,29 @@ export class ModelFolderIndex implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<string[]> | undefined;
   private again = false;
-  private readonly watcher: vscode.FileSystemWatcher;
   private readonly changed = new vscode.EventEmitter<string[]>();
   /** Fires after each rescan that changed the list. */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    this.watcher = vscode.workspace.createFileSystemWatcher(MODEL_FILE_PATTERN);
+    // Contents: a model.json rewritten (TensorFlow.js ↔ XGBoost) changes what the folder is.
+    const contents = vscode.workspace.createFileSystemWatcher(MODEL_FILE_PATTERN, true, false, true);
+    // Creations and deletions anywhere: a folder copied or deleted with its files arrives as one event
+    // for the folder, which a model-file glob would not match.
+    const tree = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     const schedule = () => this.schedule();
     this.disposables.push(
-      this.watcher,
+      contents,
+      tree,
       this.changed,
-      this.watcher.onDidCreate(schedule),
-      this.watcher.onDidChange(schedule),
-      this.watcher.onDidDelete(schedule),
+      contents.onDidChange(schedule),
+      tree.onDidCreate((uri) => {
+        if (uri.scheme === 'file' && mayChangeModelFolders(uri.fsPath, { kind: 'created', isFolder: statSync(uri.fsPath, { throwIfNoEntry: false })?.isDirectory() === true }, this.current)) schedule();
+      }),
+      tree.onDidDelete((uri) => {
+        if (uri.scheme === 'file' && mayChangeModelFolders(uri.fsPath, { kind: 'deleted' }, this.current)) schedule();
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders(schedule),
     );
     void this.refresh();

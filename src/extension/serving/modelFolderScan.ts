@@ -17,3 +17,23 @@ export function modelFoldersAmong(files: Iterable<string>): string[] {
   for (const file of files) parents.add(dirname(file));
   return [...parents].filter((dir) => recogniseModelFolder(dir) !== undefined).sort();
 }
+
+const EXCLUDED_SEGMENTS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__']);
+const MODEL_FILE_NAME = new RegExp(
+  `^(${MODEL_FILE_GLOBS.map((g) => g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')).join('|')})$`,
+  'i',
+);
+
+/**
+ * Whether a created or deleted path can change the list of model folders. VS Code's watcher reports a
+ * folder created or deleted with its contents as one event for the folder alone (a copied model folder,
+ * a deleted run), so folders count as well as model file names; `known` are the current model folders.
+ */
+export function mayChangeModelFolders(path: string, event: { kind: 'created'; isFolder: boolean } | { kind: 'deleted' }, known: readonly string[]): boolean {
+  const segments = path.split(/[\\/]/);
+  if (segments.some((s) => EXCLUDED_SEGMENTS.has(s))) return false;
+  if (MODEL_FILE_NAME.test(segments[segments.length - 1] ?? '')) return true;
+  if (event.kind === 'created') return event.isFolder;
+  // A deleted folder (or one above): does it hold a known model folder?
+  return known.some((dir) => dir === path || dir.startsWith(`${path}/`) || dir.startsWith(`${path}\\`));
+}

@@ -85,7 +85,9 @@ function registrySection(modelDir: string): string[] {
 export function modelInfoMarkdown(modelDir: string): string {
   const recognised = recogniseModelFolder(modelDir);
   if (!recognised) throw new Error(`${modelDir} holds no model Model Lab can serve: ${SERVABLE_FOLDER_HINT}`);
-  const out = [`# ${basename(modelDir)}`, '', `**Kind:** ${recognised.kind} · **Folder:** ${code(modelDir)}`, ''];
+  // Run and registry folders name their model folder plainly `model`: its parent says which it is.
+  const title = basename(modelDir) === 'model' ? `${basename(dirname(modelDir))}/model` : basename(modelDir);
+  const out = [`# ${title}`, '', `**Kind:** ${recognised.kind} · **Folder:** ${code(modelDir)}`, ''];
   if (recognised.file) out.push(`**Model file:** ${code(basename(recognised.file))} (${statSync(recognised.file).size.toLocaleString('en-US')} bytes)`, '');
   if (recognised.problem) out.push(`> ⚠ ${recognised.problem}`, '');
   if (recognised.kind === 'modellab-bundle' && recognised.file) {

@@ -5,7 +5,9 @@
 /* global fetch */
 'use strict';
 const assert = require('node:assert/strict');
+const { execFile } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const vscode = require('vscode');
 
@@ -39,6 +41,7 @@ describe('Model folders and endpoints', function () {
   let services;
   let modelDir;
   let endpoint;
+  let fixture;
 
   before(async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -47,11 +50,7 @@ describe('Model folders and endpoints', function () {
     const workspace = process.env.MODELLAB_TEST_WORKSPACE;
     assert.ok(workspace, 'MODELLAB_TEST_WORKSPACE is not set');
     modelDir = path.join(workspace, 'models', 'cancer_xgb');
-    fs.mkdirSync(modelDir, { recursive: true });
-    fs.copyFileSync(path.join(ext.extensionPath, 'test', 'fixtures', 'xgboost', 'binary_logistic.json'), path.join(modelDir, 'model.json'));
-    // A TensorFlow.js-style model.json beside it must not count: recognition goes by content.
-    fs.mkdirSync(path.join(workspace, 'models', 'not_a_model'), { recursive: true });
-    fs.writeFileSync(path.join(workspace, 'models', 'not_a_model', 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {} }));
+    fixture = path.join(ext.extensionPath, 'test', 'fixtures', 'xgboost', 'binary_logistic.json');
   });
 
   after(async () => {
@@ -60,7 +59,15 @@ describe('Model folders and endpoints', function () {
 
   it('sets modelLab.modelFolders to the model folders, found by the file watcher', async () => {
     assert.ok(services.serving, 'services.serving is not set by the models part');
-    // No explicit refresh: the watcher sees the new files and rescans on its own.
+    // The scan made at activation is over (refresh joins it) and knows no such folder yet.
+    assert.ok(!(await services.serving.refreshModelFolders()).includes(modelDir));
+    fs.mkdirSync(modelDir, { recursive: true });
+    fs.copyFileSync(fixture, path.join(modelDir, 'model.json'));
+    // A TensorFlow.js-style model.json beside it must not count: recognition goes by content.
+    const workspace = process.env.MODELLAB_TEST_WORKSPACE;
+    fs.mkdirSync(path.join(workspace, 'models', 'not_a_model'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'models', 'not_a_model', 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {} }));
+    // No explicit refresh from here: the watcher sees the new files and rescans on its own.
     const folders = await until('the new model folder in modelLab.modelFolders', () => {
       const list = services.serving.modelFolders();
       return list.includes(modelDir) && list;
@@ -118,5 +125,91 @@ describe('Model folders and endpoints', function () {
     assert.equal(version.origin, modelDir);
     assert.ok(fs.existsSync(path.join(registry, 'v1', 'model', 'model.json')), 'the folder is copied into the version');
     assert.equal(JSON.parse(fs.readFileSync(path.join(registry, 'model.json'), 'utf8')).defaultVersion, 'v1');
+  });
+
+  it('sets the default version and serves a version from the Models view', async () => {
+    const workspace = process.env.MODELLAB_TEST_WORKSPACE;
+    const registry = path.join(workspace, '.modellab', 'models', 'cancer_xgb');
+    const node = { kind: 'version', workspace, version: { model: 'cancer_xgb', name: 'v2', modelDir: path.join(registry, 'v2', 'model') } };
+    await vscode.commands.executeCommand('modelLab.setDefaultVersion', node);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(registry, 'model.json'), 'utf8')).defaultVersion, 'v2');
+    const served = await vscode.commands.executeCommand('modelLab.serveModelVersion', node);
+    try {
+      assert.equal(served.model, 'cancer_xgb');
+      assert.equal(served.modelDir, node.version.modelDir);
+      const answer = await vscode.commands.executeCommand('modelLab.predict', { endpointId: served.id, instances: INSTANCES });
+      assert.equal(answer.response.predictions.length, 2);
+    } finally {
+      await vscode.commands.executeCommand('modelLab.stopEndpoint', served);
+    }
+    assert.equal(alive(served.pid), false);
+  });
+
+  it('predicts sample instances, batch-predicts a file, and shows model info for the folder', async () => {
+    const sample = await vscode.commands.executeCommand('modelLab.predictWithSampleInstances', vscode.Uri.file(modelDir));
+    assert.equal(sample.status, 200, JSON.stringify(sample.response));
+    assert.equal(sample.response.predictions.length, 1);
+    // A non-bundle predicts through an endpoint started for it; it is listed, and stopped here.
+    const started = services.serving.endpoints().find((e) => e.modelDir === modelDir);
+    assert.ok(started, 'the endpoint started for the sample is listed');
+    await vscode.commands.executeCommand('modelLab.stopEndpoint', started);
+
+    const workspace = process.env.MODELLAB_TEST_WORKSPACE;
+    const input = path.join(workspace, 'batch-in.jsonl');
+    fs.writeFileSync(input, `${INSTANCES.map((i) => JSON.stringify(i)).join('\n')}\n`);
+    const outputDir = path.join(workspace, 'batch-out');
+    const summary = await vscode.commands.executeCommand('modelLab.batchPredict', { modelDir, inputs: [input], outputDir });
+    assert.ok(summary, 'Batch Predict returned no summary (see the Model Lab log)');
+    assert.equal(summary.status, 'succeeded');
+    assert.equal(summary.predicted, 2);
+    assert.ok(fs.readdirSync(outputDir).some((f) => f.startsWith('prediction.results-')));
+
+    const markdown = await vscode.commands.executeCommand('modelLab.showModelInfo', vscode.Uri.file(modelDir));
+    assert.match(markdown, /\*\*Kind:\*\* xgboost/);
+  });
+
+  it('predicts and serves a Model Lab bundle: sample instances from its manifest, predicted by the runtime', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    const workspace = process.env.MODELLAB_TEST_WORKSPACE;
+    // Trained by the CLI in a scratch workspace (not this one, whose Runs view other suites check), then copied in.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'modellab-bundle-'));
+    const args = [path.join(ext.extensionPath, 'dist', 'cli.js'), 'train', path.join(workspace, 'modellab.yaml'), '--workspace', scratch];
+    args.push('--set', 'training.epochs=3', '--param', 'learning_rate=0.01', '--param', 'hidden_units=8', '--backend', 'cpu', '--json');
+    const stdout = await new Promise((resolve, reject) =>
+      execFile(process.execPath, args, { timeout: 90_000 }, (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out))),
+    );
+    const result = JSON.parse(stdout.trim().split('\n').pop());
+    assert.equal(result.status, 'succeeded', stdout);
+    const bundleDir = path.join(workspace, 'models', 'iris_bundle');
+    fs.cpSync(result.bundleDir, bundleDir, { recursive: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
+    await until('the bundle in modelLab.modelFolders', () => services.serving.modelFolders().includes(bundleDir));
+
+    const sample = await vscode.commands.executeCommand('modelLab.predictWithSampleInstances', vscode.Uri.file(bundleDir));
+    assert.ok(sample, 'Predict with Sample Instances returned nothing (see the Model Lab log)');
+    assert.match(sample.target, /\(runtime\)$/, 'a bundle predicts in the runtime child, not through an endpoint');
+    assert.deepEqual(Object.keys(sample.request.instances[0]).sort(), ['petal_length', 'petal_width', 'sepal_length', 'sepal_width']);
+    assert.equal(sample.response.predictions.length, 1);
+    assert.deepEqual(services.serving.endpoints(), [], 'no endpoint was started for it');
+
+    const served = await vscode.commands.executeCommand('modelLab.serveModelFolder', vscode.Uri.file(bundleDir));
+    try {
+      assert.equal(served.framework, 'modellab-bundle');
+      const response = await fetch(`${served.url}/v1/projects/local/models/${served.model}:predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] }),
+      });
+      const body = await response.json();
+      assert.equal(response.status, 200, JSON.stringify(body));
+      assert.equal(body.predictions.length, 1);
+    } finally {
+      await vscode.commands.executeCommand('modelLab.stopEndpoint', served);
+    }
+    const markdown = await vscode.commands.executeCommand('modelLab.showModelInfo', vscode.Uri.file(bundleDir));
+    for (const part of ['## Signature', '## Labels', '`versicolor`', '## Metrics', '## Lineage', result.runId]) assert.ok(markdown.includes(part), `${part} missing from\n${markdown}`);
+    // Deleted with its files (one watcher event for the folder): it leaves the context key.
+    fs.rmSync(bundleDir, { recursive: true, force: true });
+    await until('the deleted bundle to leave modelLab.modelFolders', () => !services.serving.modelFolders().includes(bundleDir));
   });
 });
