@@ -29,6 +29,44 @@ async function waitFor(what, check, timeoutMs = 30_000) {
 
 const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
+function findFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? findFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every process below `pid`, from /proc (Linux). */
+function descendants(pid) {
+  const parents = new Map();
+  for (const entry of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      // The command name may contain spaces and parentheses: the fields after its last ')' are fixed.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const out = [];
+  const walk = (p) => {
+    for (const [child, parent] of parents) {
+      if (parent !== p) continue;
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
 /** Starts a long Train without waiting; resolves once its first epoch has been reported. */
 async function startLongTrain(services) {
   const outcome = vscode.commands.executeCommand('modelLab.train', irisSpec(), {
@@ -210,6 +248,57 @@ describe('Model Lab jobs', function () {
     const after = services.runtime.state.pid;
     assert.ok(after > 0 && after !== before);
     assert.throws(() => process.kill(before, 0), `the old runtime (pid ${before}) is still alive`);
+  });
+
+  it('Stop on a study leaves it CANCELLED, and Resume Study finishes it', async () => {
+    const outcome = vscode.commands.executeCommand('modelLab.tune', irisSpec(), { overrides: ['hyperparameters.maxTrials=2', 'training.epochs=20'], parallel: 1 });
+    const job = await waitFor('the study to be tracked', () => services.jobs.running().find((j) => j.kind === 'study'));
+    await new Promise((resolve) => {
+      const sub = services.jobs.onStudyEvent(job.id, (e) => {
+        if ((e.type === 'trialState' && e.params.state === 'active') || e.type === 'ended') {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    const ref = { kind: 'study', id: job.id, workspace, dir: path.join(workspace, '.modellab', 'studies', job.id) };
+    assert.equal(await vscode.commands.executeCommand('modelLab.stop', ref), true);
+    const stopped = await outcome;
+    assert.equal(stopped.result.state, 'CANCELLED');
+    assert.equal(readJson(path.join(ref.dir, 'study.json')).state, 'CANCELLED');
+
+    const resumed = await vscode.commands.executeCommand('modelLab.resumeStudy', ref);
+    assert.ok(resumed.result, resumed.error);
+    assert.equal(resumed.result.state, 'SUCCEEDED', resumed.result.message);
+    assert.equal(resumed.studyId, job.id);
+    assert.equal(resumed.result.trainingOutput.trials.length, 2);
+  });
+
+  it('the runtime log says which Node runs the runtime, and forwards its log notifications', async () => {
+    const { context } = services;
+    const logs = await waitFor('the Model Lab log file', () => findFiles(context.logUri.fsPath).find((f) => /Model Lab\.log$/.test(f)));
+    const text = fs.readFileSync(logs, 'utf8');
+    assert.match(text, /Starting the Model Lab runtime with VS Code's (Electron .* as Node|own Node) \(v\d+/);
+    assert.match(text, /Runtime ready: pid \d+, Node v\d+/);
+    assert.match(text, /exited unexpectedly \(signal SIGKILL\); failed: run iris \(iris-/);
+  });
+
+  it('disposing the runtime host (window closing) leaves no runtime or trial worker behind', async function () {
+    if (process.platform !== 'linux') this.skip(); // reads /proc for the process tree
+    const host = new services.runtime.constructor(services.context, services.log);
+    const client = await host.client();
+    const pid = host.state.pid;
+    // A study keeps worker processes (children of the runtime) busy.
+    let active = false;
+    const study = client
+      .tune({ specFile: irisSpec().fsPath, workspace: scratch(), overrides: ['hyperparameters.maxTrials=2', 'training.epochs=100000', 'training.earlyStopping.patience=100000'], parallel: 2 }, { onTrialState: (p) => { if (p.state === 'active') active = true; } })
+      .catch((err) => err);
+    await waitFor('a trial to run', () => active);
+    const tree = [pid, ...descendants(pid)];
+    assert.ok(tree.length >= 2, `expected trial workers under the runtime, found ${tree.join(', ')}`);
+    host.dispose();
+    await waitFor(`processes ${tree.join(', ')} to end`, () => tree.every((p) => !alive(p)), 10_000);
+    await study;
   });
 
   it('New Job scaffolds a template with its data, standing alone', async () => {
