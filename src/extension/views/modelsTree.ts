@@ -15,7 +15,9 @@ export type ModelsNode =
 export class ModelsTree implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/.modellab/models/**/{model,version}.json');
+  // Everything under the registry: a version arrives by renaming its staged folder into place, which the
+  // watcher reports as one event for the folder, not for its version.json.
+  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/.modellab/models/**');
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {

@@ -212,4 +212,26 @@ describe('Model folders and endpoints', function () {
     fs.rmSync(bundleDir, { recursive: true, force: true });
     await until('the deleted bundle to leave modelLab.modelFolders', () => !services.serving.modelFolders().includes(bundleDir));
   });
+
+  it('off loopback, an endpoint demands the token kept in secret storage', async () => {
+    const config = vscode.workspace.getConfiguration('modelLab.serve');
+    await config.update('host', '0.0.0.0', vscode.ConfigurationTarget.Global);
+    let served;
+    try {
+      served = await vscode.commands.executeCommand('modelLab.serveModelFolder', { modelDir });
+      assert.ok(served, 'Serve Model Folder returned nothing (see the Model Lab log)');
+      assert.equal(served.tokenRequired, true);
+      const token = await services.context.secrets.get('modelLab.serve.token');
+      assert.ok(token && token.length >= 32, 'a token was generated into SecretStorage');
+      const url = `${served.url}/v1/projects/local/models/${served.model}:predict`;
+      const request = (headers) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ instances: INSTANCES }) });
+      assert.equal((await request({})).status, 401);
+      assert.equal((await request({ authorization: `Bearer ${token}` })).status, 200);
+      const viaCommand = await vscode.commands.executeCommand('modelLab.predict', { endpointId: served.id, instances: INSTANCES });
+      assert.equal(viaCommand.status, 200, 'Predict sends the token itself');
+    } finally {
+      if (served) await vscode.commands.executeCommand('modelLab.stopEndpoint', served);
+      await config.update('host', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
