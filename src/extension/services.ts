@@ -42,6 +42,8 @@ export interface ServingState {
   refreshModelFolders(): Promise<readonly string[]>;
   /** The running local endpoints. */
   endpoints(): readonly { id: string; url: string; model: string; modelDir: string; framework: string; pid: number }[];
+  /** What the Models or Endpoints view shows, depth first (labels, descriptions, contextValues). */
+  viewItems(view: 'modelLab.models' | 'modelLab.endpoints'): Promise<{ label: string; description?: string; contextValue?: string; depth: number }[]>;
 }
 
 /**
