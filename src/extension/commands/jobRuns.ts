@@ -50,6 +50,7 @@ export async function trainSpec(services: ExtensionServices, spec: vscode.Uri, n
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Model Lab: training ${name}`, cancellable: true },
       async (progress, token) => {
+        if (services.runtime.state.status !== 'ready') progress.report({ message: 'starting the runtime…' });
         const client = await services.runtime.client();
         token.onCancellationRequested(() => {
           client.cancel(runId).catch((err: unknown) => services.log.warn(`Cancelling ${runId}: ${String(err)}`));
@@ -129,6 +130,7 @@ export async function runStudy(services: ExtensionServices, params: TuneParams &
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Model Lab: ${verb} ${label}`, cancellable: true },
       async (progress, token) => {
+        if (services.runtime.state.status !== 'ready') progress.report({ message: 'starting the runtime…' });
         const client = await services.runtime.client();
         token.onCancellationRequested(() => {
           client.stopStudy(studyId).catch((err: unknown) => services.log.warn(`Stopping ${studyId}: ${String(err)}`));

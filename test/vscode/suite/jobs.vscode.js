@@ -301,6 +301,25 @@ describe('Model Lab jobs', function () {
     await study;
   });
 
+  it('modelLab.runtime.nodePath: a Node that does not exist is a clear error, a real one runs the runtime', async () => {
+    const config = () => vscode.workspace.getConfiguration('modelLab');
+    try {
+      await config().update('runtime.nodePath', '/nonexistent/node', vscode.ConfigurationTarget.Global);
+      await assert.rejects(services.runtime.restart(), /did not start \(\/nonexistent\/node \(setting modelLab\.runtime\.nodePath\)\).*ENOENT.*Check the setting/s);
+      assert.equal(services.runtime.state.status, 'stopped');
+      const failed = await vscode.commands.executeCommand('modelLab.train', irisSpec(), { overrides: ['training.epochs=2'] });
+      assert.match(failed.error, /did not start/);
+
+      await config().update('runtime.nodePath', process.execPath, vscode.ConfigurationTarget.Global);
+      const ok = await vscode.commands.executeCommand('modelLab.train', irisSpec(), { overrides: ['training.epochs=2'] });
+      assert.equal(ok.result && ok.result.status, 'succeeded', ok.error);
+      assert.match(services.runtime.state.node, /setting modelLab\.runtime\.nodePath/);
+    } finally {
+      await config().update('runtime.nodePath', undefined, vscode.ConfigurationTarget.Global);
+      await services.runtime.restart();
+    }
+  });
+
   it('New Job scaffolds a template with its data, standing alone', async () => {
     const spec = await vscode.commands.executeCommand('modelLab.newJob', 'iris-trainer', scratch());
     assert.equal(spec, path.join(scratch(), 'iris-trainer', 'modellab.yaml'));
