@@ -21,6 +21,7 @@ import type { ExtensionServices, ModelActions } from '../services';
 import { requireTrust } from '../trust';
 import { EndpointsTree } from '../views/endpointsTree';
 import { type ModelsNode, ModelsTree } from '../views/modelsTree';
+import { viewItems } from '../views/viewItems';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 
@@ -30,7 +31,12 @@ export function registerModelCommands(services: Omit<ExtensionServices, 'models'
   const endpoints = new EndpointManager(context, log);
   const modelsTree = new ModelsTree(log);
   const endpointsTree = new EndpointsTree(endpoints);
-  services.serving = { modelFolders: () => index.folders(), refreshModelFolders: () => index.refresh(), endpoints: () => endpoints.list() };
+  services.serving = {
+    modelFolders: () => index.folders(),
+    refreshModelFolders: () => index.refresh(),
+    endpoints: () => endpoints.list(),
+    viewItems: (view) => (view === 'modelLab.models' ? viewItems(modelsTree) : viewItems(endpointsTree)),
+  };
 
   /** Runs a command body; failures go to the log and an error message naming the action. */
   async function guarded<T>(action: string, needsTrust: boolean, body: () => Promise<T | undefined>): Promise<T | undefined> {

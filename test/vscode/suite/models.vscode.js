@@ -98,6 +98,9 @@ describe('Model folders and endpoints', function () {
   it('lists the endpoint in the Endpoints view, and Predict through it answers the same', async () => {
     const listed = services.serving.endpoints();
     assert.deepEqual(listed.map((e) => [e.url, e.model, e.framework]), [[endpoint.url, endpoint.model, 'xgboost']]);
+    assert.deepEqual(await services.serving.viewItems('modelLab.endpoints'), [
+      { label: endpoint.model, description: `${endpoint.url} · xgboost`, contextValue: 'endpoint', depth: 0 },
+    ]);
     await vscode.commands.executeCommand('modelLab.endpoints.focus');
     const outcome = await vscode.commands.executeCommand('modelLab.predict', { endpointId: endpoint.id, instances: INSTANCES });
     assert.equal(outcome.status, 200, JSON.stringify(outcome.response));
@@ -111,6 +114,7 @@ describe('Model folders and endpoints', function () {
     await vscode.commands.executeCommand('modelLab.stopEndpoint', endpoint);
     assert.equal(alive(endpoint.pid), false, `pid ${endpoint.pid} still runs`);
     assert.deepEqual(services.serving.endpoints(), []);
+    assert.deepEqual(await services.serving.viewItems('modelLab.endpoints'), []);
     await assert.rejects(fetch(`${endpoint.url}/healthz`), 'the port no longer answers');
   });
 
@@ -131,8 +135,11 @@ describe('Model folders and endpoints', function () {
     const workspace = process.env.MODELLAB_TEST_WORKSPACE;
     const registry = path.join(workspace, '.modellab', 'models', 'cancer_xgb');
     const node = { kind: 'version', workspace, version: { model: 'cancer_xgb', name: 'v2', modelDir: path.join(registry, 'v2', 'model') } };
+    const versions = async () => (await services.serving.viewItems('modelLab.models')).filter((i) => i.label.startsWith('v')).map((i) => [i.label, i.contextValue]);
+    assert.deepEqual(await versions(), [['v1', 'version-default'], ['v2', 'version']]);
     await vscode.commands.executeCommand('modelLab.setDefaultVersion', node);
     assert.equal(JSON.parse(fs.readFileSync(path.join(registry, 'model.json'), 'utf8')).defaultVersion, 'v2');
+    assert.deepEqual(await versions(), [['v1', 'version'], ['v2', 'version-default']]);
     const served = await vscode.commands.executeCommand('modelLab.serveModelVersion', node);
     try {
       assert.equal(served.model, 'cancer_xgb');
