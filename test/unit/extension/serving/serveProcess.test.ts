@@ -101,6 +101,25 @@ describe('a batch-predict child', () => {
     assert.equal(readFileSync(join(out, results[0]), 'utf8').trim().split('\n').length, 50);
   });
 
+  it('cancels: the CLI checkpoints what is in flight and reports a resumable, cancelled job', async () => {
+    const input = join(tmp, 'big.jsonl');
+    const line = `${JSON.stringify(INSTANCES[0])}\n`;
+    writeFileSync(input, line.repeat(400_000));
+    let cancelled = false;
+    const job = startBatchPredict(launch, { modelDir, inputs: [input], outputDir: join(tmp, 'out-cancel') }, {
+      onProgress: () => {
+        if (!cancelled) {
+          cancelled = true;
+          setTimeout(() => job.cancel(), 200);
+        }
+      },
+    });
+    const summary = await job.done;
+    assert.equal(summary.status, 'cancelled');
+    assert.ok(summary.predicted < 400_000, `predicted ${summary.predicted}`);
+    assert.ok(summary.stoppedAfter, 'says where to resume');
+  });
+
   it('rejects with the CLI\'s message when the job cannot run', async () => {
     const job = startBatchPredict(launch, { modelDir, inputs: [join(tmp, 'missing-*.jsonl')], outputDir: join(tmp, 'out2') });
     await assert.rejects(job.done, /model-lab batch-predict exited \(\d+\): .+/);
