@@ -97,14 +97,16 @@ export async function openHarness(browser: Browser, url: string, query = ''): Pr
 }
 
 /**
- * Delivers a host message and resolves, with the milliseconds it took, once the panel handled it and the
- * next frame was painted. The listener is registered after the panel's own, so it runs once the panel
+ * Delivers host messages and resolves, with the milliseconds it took, once the panel handled the last one and
+ * the next frame was painted. The listener is registered after the panel's own, so it runs once the panel
  * handled the message; the panel renders in an animation frame, ours (requested later) runs after it, and
  * a message-channel task queued there runs after that frame has been painted.
  */
-const PUSH_AND_PAINT = `(m) => new Promise((resolve) => {
+const PUSH_AND_PAINT = `(messages) => new Promise((resolve) => {
   const t0 = performance.now();
+  let left = messages.length;
   const onMessage = () => {
+    if (--left > 0) return;
     window.removeEventListener('message', onMessage);
     requestAnimationFrame(() => {
       const ch = new MessageChannel();
@@ -113,13 +115,13 @@ const PUSH_AND_PAINT = `(m) => new Promise((resolve) => {
     });
   };
   window.addEventListener('message', onMessage);
-  window.postMessage(m, '*');
+  for (const m of messages) window.postMessage(m, '*');
 })`;
 
-export async function pushAndPaint(page: Page, message: unknown): Promise<number> {
+export async function pushAndPaint(page: Page, message: unknown | unknown[]): Promise<number> {
   const fn = await page.evaluateHandle(PUSH_AND_PAINT);
   try {
-    return (await fn.evaluate((f: unknown, m: unknown) => (f as (m: unknown) => Promise<number>)(m), message)) as number;
+    return (await fn.evaluate((f: unknown, m: unknown) => (f as (m: unknown) => Promise<number>)(m), Array.isArray(message) ? message : [message])) as number;
   } finally {
     await fn.dispose();
   }

@@ -105,6 +105,28 @@ describe('study view (Chromium, 10,000 trials)', () => {
     await waitForCount(page, N);
   });
 
+  it('a mouse drag along the objective axis brushes it like a user would', async () => {
+    const box = (await page.$('[data-chart=parallel] .chart-body'))!;
+    const b = (await box.boundingBox())!;
+    // The objective axis is the last one, at the chart's right padding (72 px); the axes span top 40 → bottom 28.
+    const x = b.x + b.width - 72;
+    await page.mouse.move(x, b.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(x, b.y + 110, { steps: 4 });
+    await page.mouse.move(x, b.y + 160, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() => (window.harness.state?.ui?.brush as Record<string, unknown> | undefined)?.objective !== undefined);
+    const [[lo, hi]] = await page.evaluate(() => (window.harness.state!.ui!.brush as Record<string, [number, number][]>).objective);
+    const expected = trials.filter((t) => {
+      const o = t.objective ?? t.lastValue;
+      return o !== undefined && o >= lo && o <= hi;
+    }).length;
+    assert.ok(expected > 0 && expected < N, `${lo}…${hi}: ${expected}`);
+    await waitForCount(page, expected);
+    await page.click('[data-role=clear-brush]');
+    await waitForCount(page, N);
+  });
+
   it('selecting trials requests their curves, subscribes, and curves/append grows the chart', async () => {
     await page.click('[data-tab=curves]');
     await page.$eval('.tscroll', (el) => ((el as unknown as PageElement).scrollTop = 0));

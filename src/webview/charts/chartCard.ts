@@ -21,8 +21,8 @@ export interface ChartCardOptions {
   csv: () => { header: string[]; rows: CsvCell[][] };
   exporter: Exporter;
   controls?: HTMLElement[];
-  /** Least time between two redraws (trailing redraw guaranteed). */
-  minIntervalMs?: number;
+  /** Least time between two redraws (trailing redraw guaranteed); a function when it depends on the data size. */
+  minIntervalMs?: number | (() => number);
   /** Components whose option replaces instead of merging (default: series). */
   replaceMerge?: string[];
   onCreate?: (chart: ECharts) => void;
@@ -82,7 +82,8 @@ export class ChartCard {
 
   private schedule(): void {
     if (!this.visible || !this.dirty || this.frame || this.timer) return;
-    const wait = (this.options.minIntervalMs ?? 0) - (performance.now() - this.lastDraw);
+    const { minIntervalMs = 0 } = this.options;
+    const wait = (typeof minIntervalMs === 'function' ? minIntervalMs() : minIntervalMs) - (performance.now() - this.lastDraw);
     if (wait > 0) {
       this.timer = setTimeout(() => {
         this.timer = undefined;

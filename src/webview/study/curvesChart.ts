@@ -7,7 +7,8 @@ import { MAX_CURVES, type StudyContext } from './studyContext';
 export class CurvesChart {
   readonly card: ChartCard;
   private readonly metricSelect: HTMLSelectElement;
-  private metricsKey = '';
+  /** Not a possible key: the first invalidate() fills the metric list. */
+  private metricsKey = '\u0001';
 
   constructor(private readonly ctx: StudyContext) {
     this.metricSelect = h('select', { 'aria-label': 'Metric', 'data-role': 'curve-metric' });

@@ -31,8 +31,9 @@ export class ParallelCoordinates {
       title: 'Parallel coordinates',
       controls: [h('span', { class: 'hint', text: 'Drag along an axis to filter the table' }), this.clearButton],
       exporter: ctx.exporter,
-      // Redrawing 10,000 lines costs tens of milliseconds: at most twice a second while trials stream in.
-      minIntervalMs: 500,
+      // Redrawing 10,000 lines costs ~100 ms: at most twice a second while trials stream in, less often for
+      // big studies, so the panel stays responsive between redraws.
+      minIntervalMs: () => Math.max(500, this.currentLines().length / 5),
       onCreate: (chart) => this.listen(chart),
       build: (theme) => {
         const lines = this.currentLines();
@@ -44,13 +45,6 @@ export class ParallelCoordinates {
           const v = dimensionValue(t, d, cats);
           return v === undefined ? null : v;
         });
-        const objectives = lines.map((t) => shownObjective(t)!);
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const o of objectives) {
-          if (o < lo) lo = o;
-          if (o > hi) hi = o;
-        }
         const params = new Map(ctx.store.header.params.map((p) => [p.name, p]));
         return {
           ...baseOption(theme),
@@ -65,7 +59,6 @@ export class ParallelCoordinates {
               dim: i,
               name: d,
               ...(c ? { type: 'category', data: c } : { type: log ? 'log' : 'value', scale: true }),
-              ...(d === OBJECTIVE_DIM ? { min: lo, max: hi } : {}),
             };
           }),
           series: [
@@ -77,6 +70,9 @@ export class ParallelCoordinates {
               activeState: { lineStyle: { opacity: 0.8 } },
               progressive: 1000,
               progressiveThreshold: 3000,
+              // No hover states on 10,000 lines: they cost a style pass per line on every redraw.
+              silent: true,
+              emphasis: { disabled: true },
               data: lines.map(values),
             },
             {

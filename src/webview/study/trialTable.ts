@@ -136,7 +136,7 @@ export class TrialTable {
       if (c.key === 'actions') {
         cell.append(
           h('button', { class: 'icon-button', 'data-action': 'stop', title: 'Stop this trial', 'aria-label': 'Stop trial', text: '■' }),
-          h('button', { class: 'icon-button', 'data-action': 'open', title: "Open the trial's run folder", 'aria-label': 'Open run folder', text: '📂' }),
+          h('button', { class: 'icon-button', 'data-action': 'open', title: "Open the trial's run folder", 'aria-label': 'Open run folder', text: '↗' }),
         );
       }
       row.append(cell);
