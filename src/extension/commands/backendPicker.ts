@@ -22,7 +22,9 @@ export function backendsOf(report: MachineReportResult): BackendStatus[] {
 
 /** Fetches the report with a progress notification (it tries each backend, which takes a few seconds). */
 export async function fetchMachineReport(services: ExtensionServices): Promise<MachineReportResult> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Model Lab: checking the backends on this machine…' }, async () => {
+  // The runtime queues the report behind training (it tries each backend, which must not happen under a run).
+  const waits = services.jobs.running().some((j) => j.kind === 'run') ? ' (after the run in progress)' : '';
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Model Lab: checking the backends on this machine${waits}…` }, async () => {
     const report = await (await services.runtime.client()).machineReport();
     const auto = backendsOf(report).find((b) => b.auto);
     if (auto) services.runtime.noteBackend({ name: auto.name, device: auto.device });

@@ -35,13 +35,14 @@ export async function setUpNativeRuntime(services: ExtensionServices): Promise<N
     services.log.warn(`Machine report unavailable before the native install: ${String(err)}`);
   }
   const cuda = (report?.cuda ?? {}) as CudaReport;
+  const working = (rung: string) => (backendsOf(report ?? { schema: '' }).find((b) => b.name === rung)?.available ? ' — installed and working' : '');
   const found = (cuda.libraries ?? []).map((l) => `${l.name} ${l.version ?? ''}`.trim()).join(', ') || 'none';
   const picked = await vscode.window.showQuickPick(
     [
-      { label: '@tensorflow/tfjs-node', description: 'TensorFlow native, CPU', detail: 'Faster than WebAssembly on most CPUs. Downloads about 100 MB (libtensorflow).', pkg: '@tensorflow/tfjs-node', gpu: false },
+      { label: '@tensorflow/tfjs-node', description: `TensorFlow native, CPU${working('tensorflow')}`, detail: 'Faster than WebAssembly on most CPUs. Downloads about 100 MB (libtensorflow).', pkg: '@tensorflow/tfjs-node', gpu: false },
       {
         label: '@tensorflow/tfjs-node-gpu',
-        description: 'TensorFlow native, NVIDIA GPU (CUDA)',
+        description: `TensorFlow native, NVIDIA GPU (CUDA)${working('tensorflow-gpu')}`,
         detail: cuda.tfjsNodeGpuCompatible
           ? `CUDA 11.2 and cuDNN 8.1 found${cuda.nvidiaDriver ? `, NVIDIA driver ${cuda.nvidiaDriver}` : ''}.`
           : `Needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8); found: ${found}.`,
@@ -115,7 +116,16 @@ export async function setUpNativeRuntime(services: ExtensionServices): Promise<N
     );
     if (now !== 'Restart Now') return { installed: true, message: `${picked.pkg} installed; restart the runtime to use it` };
   }
-  await services.runtime.restart();
+  try {
+    await services.runtime.restart();
+  } catch (err) {
+    const message = `${picked.pkg} is installed, but the runtime did not restart: ${err instanceof Error ? err.message : String(err)}`;
+    services.log.error(message);
+    void vscode.window.showErrorMessage(`Model Lab: ${message}`, 'Show Log').then((c) => {
+      if (c) services.log.show();
+    });
+    return { installed: true, message };
+  }
   const after = await fetchMachineReport(services).catch(() => undefined);
   const rung = backendsOf(after ?? { schema: '' }).find((b) => b.name === (picked.gpu ? 'tensorflow-gpu' : 'tensorflow'));
   if (rung?.available) {
