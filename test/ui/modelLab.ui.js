@@ -2,6 +2,7 @@
 // the runtime log from the palette; Train from the palette with the spec open → the experiment panel opens
 // and its chart grows; the Runs & Studies tree lists the run; Explorer → Model Lab → Serve Model Folder on a
 // model folder → notification + Endpoints tree entry + the endpoint answers; Stop Endpoint.
+/* global document, exports, fetch */
 'use strict';
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');

@@ -45,7 +45,7 @@ async function runCommand(page, title, ms = 45_000) {
       .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }) }).first();
     try {
       await row.waitFor({ state: 'visible', timeout: 3_000 });
-    } catch (err) {
+    } catch {
       if (Date.now() > end) throw new Error(`the command palette has no "${title}" (waited ${ms / 1000} s)`);
       await page.keyboard.press('Escape');
       await sleep(1000);
