@@ -35,9 +35,12 @@ export interface CliChild {
   readonly running: boolean;
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
   try {
-    process.kill(-pid, signal);
+    // Windows has no process groups: there the child alone is signalled (terminated).
+    if (process.platform === 'win32') child.kill(signal);
+    else process.kill(-child.pid, signal);
   } catch {
     // Already gone (ESRCH): nothing to stop.
   }
@@ -78,14 +81,12 @@ export function spawnCli(launch: CliLaunch, args: string[]): CliChild {
     },
     stop(graceMs = 5000) {
       if (running && child.pid !== undefined) {
-        killGroup(child.pid, 'SIGTERM');
-        const timer = setTimeout(() => {
-          if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
-        }, graceMs);
+        killGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
         void exited.then(() => {
           clearTimeout(timer);
           // The leader is gone; anything it left in its group goes too.
-          if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+          if (process.platform !== 'win32') killGroup(child, 'SIGKILL');
         });
       }
       return exited;
