@@ -32,7 +32,8 @@ export async function fetchMachineReport(services: ExtensionServices): Promise<M
   });
 }
 
-export async function selectBackend(services: ExtensionServices): Promise<BackendRequest | undefined> {
+/** `preset` (a backend name or 'auto') skips the question (tests, automation); it must be available here. */
+export async function selectBackend(services: ExtensionServices, preset?: string): Promise<BackendRequest | undefined> {
   let report: MachineReportResult;
   try {
     report = await fetchMachineReport(services);
@@ -61,7 +62,10 @@ export async function selectBackend(services: ExtensionServices): Promise<Backen
   if (!backends.some((b) => b.name.startsWith('tensorflow') && b.available)) {
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(cloud-download) Set Up Native Runtime…', description: 'install TensorFlow native (tfjs-node / tfjs-node-gpu)' });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'Model Lab: Select Backend', placeHolder: `Backend for training and prediction (now: ${current})`, matchOnDetail: true });
+  if (preset !== undefined && !items.some((i) => i.value === preset)) throw new Error(`unknown backend '${preset}': use auto, ${backends.map((b) => b.name).join(', ')}`);
+  const picked = preset !== undefined
+    ? items.find((i) => i.value === preset)
+    : await vscode.window.showQuickPick(items, { title: 'Model Lab: Select Backend', placeHolder: `Backend for training and prediction (now: ${current})`, matchOnDetail: true });
   if (!picked) return undefined;
   if (!picked.value) {
     await vscode.commands.executeCommand('modelLab.setUpNativeRuntime');
@@ -69,6 +73,7 @@ export async function selectBackend(services: ExtensionServices): Promise<Backen
   }
   const chosen = backends.find((b) => b.name === picked.value);
   if (chosen && !chosen.available) {
+    if (preset !== undefined) throw new Error(`backend ${chosen.name} is not available here: ${chosen.reason ?? 'no reason given'}`);
     const go = await vscode.window.showWarningMessage(`Model Lab: ${chosen.name} is not available here: ${chosen.reason ?? 'no reason given'}. Training with it will fail. Use it anyway?`, { modal: true }, 'Use Anyway');
     if (go !== 'Use Anyway') return undefined;
   }

@@ -32,8 +32,8 @@ export function registerJobCommands(services: ExtensionServices): void {
   register('modelLab.validate', (arg?: unknown) => validate(services, arg));
   register('modelLab.stop', (ref?: JobRef) => stop(services, ref));
   register('modelLab.resumeStudy', (ref?: JobRef) => resumeStudy(services, ref));
-  register('modelLab.selectBackend', () => selectBackend(services));
-  register('modelLab.setUpNativeRuntime', () => setUpNativeRuntime(services));
+  register('modelLab.selectBackend', (backend?: unknown) => selectBackend(services, typeof backend === 'string' ? backend : undefined));
+  register('modelLab.setUpNativeRuntime', (which?: unknown) => setUpNativeRuntime(services, typeof which === 'string' ? which : undefined));
   register('modelLab.restartRuntime', () => restartRuntime(services));
 }
 

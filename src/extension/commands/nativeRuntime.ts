@@ -26,7 +26,8 @@ export interface NativeSetupOutcome {
   message: string;
 }
 
-export async function setUpNativeRuntime(services: ExtensionServices): Promise<NativeSetupOutcome | undefined> {
+/** `preset` ('tensorflow' | 'tensorflow-gpu', or the package name) skips the question (tests, automation). */
+export async function setUpNativeRuntime(services: ExtensionServices, preset?: string): Promise<NativeSetupOutcome | undefined> {
   if (!requireTrust('Set Up Native Runtime')) return undefined;
   let report: MachineReportResult | undefined;
   try {
@@ -37,28 +38,29 @@ export async function setUpNativeRuntime(services: ExtensionServices): Promise<N
   const cuda = (report?.cuda ?? {}) as CudaReport;
   const working = (rung: string) => (backendsOf(report ?? { schema: '' }).find((b) => b.name === rung)?.available ? ' — installed and working' : '');
   const found = (cuda.libraries ?? []).map((l) => `${l.name} ${l.version ?? ''}`.trim()).join(', ') || 'none';
-  const picked = await vscode.window.showQuickPick(
-    [
-      { label: '@tensorflow/tfjs-node', description: `TensorFlow native, CPU${working('tensorflow')}`, detail: 'Faster than WebAssembly on most CPUs. Downloads about 100 MB (libtensorflow).', pkg: '@tensorflow/tfjs-node', gpu: false },
-      {
-        label: '@tensorflow/tfjs-node-gpu',
-        description: `TensorFlow native, NVIDIA GPU (CUDA)${working('tensorflow-gpu')}`,
-        detail: cuda.tfjsNodeGpuCompatible
-          ? `CUDA 11.2 and cuDNN 8.1 found${cuda.nvidiaDriver ? `, NVIDIA driver ${cuda.nvidiaDriver}` : ''}.`
-          : `Needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8); found: ${found}.`,
-        pkg: '@tensorflow/tfjs-node-gpu',
-        gpu: true,
-      },
-    ],
-    { title: 'Model Lab: Set Up Native Runtime', placeHolder: 'Which TensorFlow native backend to install' },
-  );
+  const choices = [
+    { label: '@tensorflow/tfjs-node', description: `TensorFlow native, CPU${working('tensorflow')}`, detail: 'Faster than WebAssembly on most CPUs. Downloads about 100 MB (libtensorflow).', pkg: '@tensorflow/tfjs-node', gpu: false },
+    {
+      label: '@tensorflow/tfjs-node-gpu',
+      description: `TensorFlow native, NVIDIA GPU (CUDA)${working('tensorflow-gpu')}`,
+      detail: cuda.tfjsNodeGpuCompatible
+        ? `CUDA 11.2 and cuDNN 8.1 found${cuda.nvidiaDriver ? `, NVIDIA driver ${cuda.nvidiaDriver}` : ''}.`
+        : `Needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8); found: ${found}.`,
+      pkg: '@tensorflow/tfjs-node-gpu',
+      gpu: true,
+    },
+  ];
+  const wanted = preset ? (({ tensorflow: '@tensorflow/tfjs-node', 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu' }) as Record<string, string>)[preset] ?? preset : undefined;
+  if (wanted && !choices.some((c) => c.pkg === wanted)) throw new Error(`unknown native backend '${preset}': use tensorflow or tensorflow-gpu`);
+  const picked = wanted
+    ? choices.find((c) => c.pkg === wanted)
+    : await vscode.window.showQuickPick(choices, { title: 'Model Lab: Set Up Native Runtime', placeHolder: 'Which TensorFlow native backend to install' });
   if (!picked) return undefined;
   if (picked.gpu && !cuda.tfjsNodeGpuCompatible) {
-    const go = await vscode.window.showWarningMessage(
-      `Model Lab: ${picked.pkg} needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0 and libcudnn.so.8), which were not found on this machine (found: ${found}). It would install but not load; training would go on without it.`,
-      { modal: true },
-      'Install Anyway',
-    );
+    const missing = `${picked.pkg} needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0 and libcudnn.so.8), which were not found on this machine (found: ${found})`;
+    // Asked for by name (automation): no question to ask, so the safe answer.
+    if (preset) return { installed: false, message: `${missing}; not installed` };
+    const go = await vscode.window.showWarningMessage(`Model Lab: ${missing}. It would install but not load; training would go on without it.`, { modal: true }, 'Install Anyway');
     if (go !== 'Install Anyway') return undefined;
   }
 

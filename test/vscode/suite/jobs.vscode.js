@@ -320,6 +320,36 @@ describe('Model Lab jobs', function () {
     }
   });
 
+  it('Select Backend checks the choice against the machine report, writes modelLab.backend, and Train uses it', async () => {
+    const config = () => vscode.workspace.getConfiguration('modelLab');
+    try {
+      assert.equal(await vscode.commands.executeCommand('modelLab.selectBackend', 'cpu'), 'cpu');
+      assert.equal(config().get('backend'), 'cpu');
+      const outcome = await vscode.commands.executeCommand('modelLab.train', irisSpec(), { overrides: ['training.epochs=2'] });
+      assert.equal(outcome.result && outcome.result.backend.name, 'cpu', outcome.error);
+      assert.equal(services.runtime.state.backend.name, 'cpu');
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('modelLab.selectBackend', 'tpu')), /unknown backend 'tpu': use auto, webgpu, /);
+    } finally {
+      await config().update('backend', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('Set Up Native Runtime waits its turn: another window holding the install lock is reported, npm is not run', async () => {
+    const dir = services.runtime.nativeInstallDir;
+    fs.mkdirSync(dir, { recursive: true });
+    const lock = path.join(dir, '.install.lock');
+    // A live process on this machine holds it (this extension host stands in for the other window's).
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, hostname: require('node:os').hostname(), startedAt: new Date().toISOString() }));
+    try {
+      const outcome = await vscode.commands.executeCommand('modelLab.setUpNativeRuntime', 'tensorflow');
+      assert.equal(outcome.installed, false);
+      assert.match(outcome.message, new RegExp(`another VS Code window \\(process ${process.pid}\\) has been installing`));
+      assert.equal(fs.existsSync(path.join(dir, 'node_modules')), false);
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
+  });
+
   it('New Job scaffolds a template with its data, standing alone', async () => {
     const spec = await vscode.commands.executeCommand('modelLab.newJob', 'iris-trainer', scratch());
     assert.equal(spec, path.join(scratch(), 'iris-trainer', 'modellab.yaml'));
