@@ -105,6 +105,9 @@ describe('Model folders and endpoints', function () {
     const outcome = await vscode.commands.executeCommand('modelLab.predict', { endpointId: endpoint.id, instances: INSTANCES });
     assert.equal(outcome.status, 200, JSON.stringify(outcome.response));
     assert.equal(outcome.response.predictions.length, 2);
+    const copied = await vscode.commands.executeCommand('modelLab.copyEndpointUrl', endpoint);
+    assert.equal(copied, `${endpoint.url}/v1/projects/local/models/${endpoint.model}:predict`);
+    assert.equal(await vscode.env.clipboard.readText(), copied);
     const test = await vscode.commands.executeCommand('modelLab.openTestRequest', endpoint);
     assert.equal(test.response.status, 200, JSON.stringify(test.response));
     assert.deepEqual(test.request.body.instances, [new Array(8).fill(0)], 'the sample instance comes from the model\'s num_feature');
