@@ -50,6 +50,8 @@ await Promise.all([
     target: 'node20',
     external: nodeExternals,
   }),
+  // The experiment panel (browser code): its CSS import is written beside it as dist/webview.css, which the
+  // panel's HTML links (the CSP allows styles only from the extension's own files).
   esbuild.build({
     ...common,
     entryPoints: { webview: 'src/webview/main.ts' },

@@ -160,6 +160,15 @@ describe('study view (Chromium, 10,000 trials)', () => {
     await page.waitForFunction((id) => document.querySelector('[data-role=study-best]')?.textContent?.startsWith(`#${id} = `), newBest.trialId);
   });
 
+  it('the keyboard moves and extends the selection', async () => {
+    await page.click('.tspacer .trow[data-index="0"] .col-id');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.waitForFunction(() => document.querySelector('[data-role=table-count]')?.textContent?.endsWith('· 2 selected'));
+    const sub = await waitForPosted(page, `(m) => m.type === 'setCurveSubscription' && m.runIds.join() === 'run-2,run-3'`);
+    assert.deepEqual(sub.runIds, ['run-2', 'run-3']);
+  });
+
   it('stop and open-folder actions send requests; an ok:false response is shown', async () => {
     await page.click('.tspacer .trow[data-index="0"] .col-id');
     await page.click('[data-action=openFolder]');
@@ -199,12 +208,14 @@ describe('study view (Chromium, 10,000 trials)', () => {
     await page.selectOption('[data-role=scatter-param]', 'units');
     await page.fill('[data-role=text-filter]', 'optimizer=adam');
     await page.waitForFunction(() => window.harness.state?.ui?.text === 'optimizer=adam');
-    const state = await page.evaluate(() => window.harness.state);
+    const state = (await page.evaluate(() => window.harness.state)) as { ui: Record<string, unknown> };
+    // And a brush, as the parallel-coordinates chart saves it.
+    state.ui.brush = { objective: [[0.9, 1]] };
     const { page: again } = await openHarness(browser, url, `?state=${encodeURIComponent(JSON.stringify(state))}`);
     const ready = (await posted(again)).find((m) => m.type === 'ready') as { target?: unknown };
     assert.deepEqual(ready.target, init.target);
     await pushAndPaint(again, init);
-    await waitForCount(again, trials.filter((t) => t.parameters.optimizer === 'adam').length);
+    await waitForCount(again, trials.filter((t) => t.parameters.optimizer === 'adam' && (t.objective ?? t.lastValue ?? 0) >= 0.9).length);
     assert.equal(await again.inputValue('[data-role=text-filter]'), 'optimizer=adam');
     assert.equal(await again.getAttribute('[data-tab=scatter]', 'aria-selected'), 'true');
     assert.equal(await again.inputValue('[data-role=scatter-param]'), 'units');

@@ -35,6 +35,11 @@ export function chartByName(name: string): ChartCard | undefined {
   return registry.get(name);
 }
 
+/** Redraws every chart with the current theme's colours (VS Code switches the body's theme class). */
+export function invalidateAllCharts(): void {
+  for (const card of registry.values()) card.invalidate();
+}
+
 export class ChartCard {
   readonly el: HTMLElement;
   chart?: ECharts;

@@ -46,6 +46,8 @@ export class TrialTable {
   private columnsKey = '';
   private data: TrialTableData = { rows: [], total: 0, params: [], selected: new Set(), sort: { key: 'id', dir: 'asc' }, live: false };
   private anchor?: string;
+  /** The row the keyboard moves from (the last clicked or key-selected). */
+  private focusId?: string;
   private frame = 0;
 
   constructor(private readonly events: TrialTableEvents) {
@@ -58,6 +60,7 @@ export class TrialTable {
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
     this.head.addEventListener('click', (e) => this.onHeadClick(e));
     this.spacer.addEventListener('click', (e) => this.onBodyClick(e));
+    this.scroller.addEventListener('keydown', (e) => this.onKey(e));
   }
 
   setData(data: TrialTableData): void {
@@ -221,6 +224,34 @@ export class TrialTable {
     this.events.onSort({ key: col.key as SortKey, dir });
   }
 
+  /** Arrow keys, Page Up/Down, Home/End move the selection (Shift extends it); the row is scrolled into view. */
+  private onKey(e: KeyboardEvent): void {
+    const { rows } = this.data;
+    if (rows.length === 0) return;
+    const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -rows.length, End: rows.length };
+    const move = moves[e.key];
+    if (move === undefined) return;
+    e.preventDefault();
+    const current = this.focusId !== undefined ? rows.findIndex((t) => t.trialId === this.focusId) : -1;
+    const next = Math.max(0, Math.min(rows.length - 1, current < 0 ? 0 : current + move));
+    const id = rows[next].trialId;
+    this.focusId = id;
+    const top = next * ROW_HEIGHT;
+    const header = this.head.offsetHeight;
+    if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.scroller.scrollTop + this.scroller.clientHeight - header) this.scroller.scrollTop = top + ROW_HEIGHT - this.scroller.clientHeight + header;
+    if (e.shiftKey && this.anchor !== undefined) {
+      const a = rows.findIndex((t) => t.trialId === this.anchor);
+      if (a >= 0) {
+        this.events.onSelect(rows.slice(Math.min(a, next), Math.max(a, next) + 1).map((t) => t.trialId));
+        return;
+      }
+    }
+    this.anchor = id;
+    this.events.onSelect([id]);
+  }
+
   private onBodyClick(e: MouseEvent): void {
     const target = e.target as HTMLElement;
     const row = target.closest<HTMLElement>('.trow');
@@ -231,6 +262,7 @@ export class TrialTable {
       this.events.onAction(action, trial);
       return;
     }
+    this.focusId = trial.trialId;
     const selected = new Set(this.data.selected);
     const toggle = e.ctrlKey || e.metaKey || target.closest('.col-select') !== null;
     if (e.shiftKey && this.anchor !== undefined) {
