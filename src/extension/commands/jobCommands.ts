@@ -26,15 +26,25 @@ export function registerJobCommands(services: ExtensionServices): void {
   runtime.setWorkDescriber(() => jobs.running().map((j) => `${j.kind} ${j.label} (${j.id})`));
   const register = (id: string, handler: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
-  register('modelLab.newJob', (template?: string, target?: vscode.Uri | string) => newJob(services, template, target));
+  register('modelLab.newJob', (template?: unknown, target?: unknown) =>
+    newJob(services, typeof template === 'string' ? template : undefined, target instanceof vscode.Uri || typeof target === 'string' ? target : undefined),
+  );
   register('modelLab.train', (arg?: unknown, options?: unknown) => train(services, arg, jobOptions(options)));
   register('modelLab.tune', (arg?: unknown, options?: unknown) => tune(services, arg, jobOptions(options)));
   register('modelLab.validate', (arg?: unknown) => validate(services, arg));
-  register('modelLab.stop', (ref?: JobRef) => stop(services, ref));
-  register('modelLab.resumeStudy', (ref?: JobRef) => resumeStudy(services, ref));
+  register('modelLab.stop', (ref?: unknown) => stop(services, asJobRef(ref)));
+  register('modelLab.resumeStudy', (ref?: unknown) => resumeStudy(services, asJobRef(ref, 'study')));
   register('modelLab.selectBackend', (backend?: unknown) => selectBackend(services, typeof backend === 'string' ? backend : undefined));
   register('modelLab.setUpNativeRuntime', (which?: unknown) => setUpNativeRuntime(services, typeof which === 'string' ? which : undefined));
   register('modelLab.restartRuntime', () => restartRuntime(services));
+}
+
+/** A tree element or panel argument that is a JobRef (of `kind`, when given); anything else: ask. */
+function asJobRef(value: unknown, kind?: JobRef['kind']): JobRef | undefined {
+  const ref = value as Partial<JobRef> | undefined;
+  const valid =
+    !!ref && (ref.kind === 'run' || ref.kind === 'study') && typeof ref.id === 'string' && typeof ref.workspace === 'string' && typeof ref.dir === 'string';
+  return valid && (!kind || ref.kind === kind) ? (ref as JobRef) : undefined;
 }
 
 /**
