@@ -27,7 +27,7 @@ export class FileTail {
     try {
       const info = await stat(this.file);
       this.offset = info.size;
-      this.identity = `${info.dev}:${info.ino}`;
+      this.identity = `${info.dev}:${info.ino}:${info.birthtimeMs}`;
     } catch {
       this.offset = 0;
     }
@@ -36,16 +36,28 @@ export class FileTail {
 
   /** New complete lines since the last read (empty when the file does not exist yet). */
   async read(): Promise<TailRead> {
+    const lines: string[] = [];
+    const reset = await this.readEach((slice) => lines.push(...slice));
+    return { lines, reset };
+  }
+
+  /**
+   * Like `read`, but hands the lines over one slice (≤ 1 MiB) at a time, so a long history is never
+   * held in memory whole, and the event loop gets a turn between slices. Returns whether the file
+   * started over (see `TailRead.reset`).
+   */
+  async readEach(onLines: (lines: string[]) => void): Promise<boolean> {
     let handle;
     try {
       handle = await open(this.file, 'r');
     } catch {
-      return { lines: [], reset: false };
+      return false;
     }
     try {
       const info = await handle.stat();
-      const identity = `${info.dev}:${info.ino}`;
+      const identity = `${info.dev}:${info.ino}:${info.birthtimeMs}`;
       let reset = false;
+      // Inode numbers are reused at once after a delete; with the birth time a re-created file still differs.
       if (info.size < this.offset || (this.identity !== undefined && identity !== this.identity)) {
         // Truncated or replaced (a deleted and re-created folder): start over.
         this.offset = 0;
@@ -53,8 +65,7 @@ export class FileTail {
         reset = true;
       }
       this.identity = identity;
-      if (info.size === this.offset) return { lines: [], reset };
-      const lines: string[] = [];
+      if (info.size === this.offset) return reset;
       const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, info.size - this.offset));
       while (this.offset < info.size) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, info.size - this.offset), this.offset);
@@ -68,9 +79,11 @@ export class FileTail {
         }
         const text = Buffer.concat([this.pending, buffer.subarray(0, newline)]).toString('utf8');
         this.pending = Buffer.from(buffer.subarray(newline + 1, bytesRead));
+        const lines: string[] = [];
         for (const line of text.split('\n')) if (line.trim()) lines.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+        if (lines.length) onLines(lines);
       }
-      return { lines, reset };
+      return reset;
     } finally {
       await handle.close();
     }

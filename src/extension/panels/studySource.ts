@@ -58,8 +58,10 @@ export class StudySource {
     const record = readStudyRecord(this.studyDir);
     this.studyMtime = (await stat(join(this.studyDir, STUDY_FILE))).mtimeMs;
     this.model = new StudyModel(headerFromRecord(record, this.studyDir, this.live));
-    const { lines } = await this.trialsTail.read();
-    for (const entry of parseJsonLines<TrialLogEntry>(lines)) this.model.applyEntry(entry);
+    // Slice by slice: a history of a million lines is never in memory as text all at once.
+    await this.trialsTail.readEach((lines) => {
+      for (const entry of parseJsonLines<TrialLogEntry>(lines)) this.model.applyEntry(entry);
+    });
     this.poller.start();
   }
 
@@ -133,11 +135,12 @@ export class StudySource {
     }
     const bestBefore = this.model.header.best;
     const changed = new Map<string, TrialRow>();
-    const { lines } = await this.trialsTail.read();
-    for (const entry of parseJsonLines<TrialLogEntry>(lines)) {
-      const row = this.model.applyEntry(entry);
-      if (row) changed.set(row.trialId, row);
-    }
+    await this.trialsTail.readEach((lines) => {
+      for (const entry of parseJsonLines<TrialLogEntry>(lines)) {
+        const row = this.model.applyEntry(entry);
+        if (row) changed.set(row.trialId, row);
+      }
+    });
     if (this.model.header.best !== bestBefore) header = this.model.header;
     if (header || changed.size) this.sink.studyUpdate(header, [...changed.values()]);
     for (const [runId, follower] of this.followers) {

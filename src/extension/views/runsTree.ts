@@ -150,9 +150,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       cached = { tail: new FileTail(join(study.dir, TRIALS_FILE)), model: new StudyModel(header) };
       this.trials.set(study.dir, cached);
     }
-    const { lines, reset } = await cached.tail.read();
-    if (reset) cached.model = new StudyModel(cached.model.header);
-    for (const entry of parseJsonLines<TrialLogEntry>(lines)) cached.model.applyEntry(entry);
+    const entry = cached;
+    const reset = await entry.tail.readEach((lines) => {
+      for (const e of parseJsonLines<TrialLogEntry>(lines)) entry.model.applyEntry(e);
+    });
+    if (reset) {
+      // The study was deleted and made again under the same id: read it from scratch next time.
+      this.trials.delete(study.dir);
+      return this.studyTrials(study);
+    }
     return cached.model.trials();
   }
 
