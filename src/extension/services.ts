@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { PanelTarget } from '../protocol/webviewProtocol';
 import type { JobTracker } from './jobs/jobTracker';
 import type { RuntimeHost } from './runtimeHost/runtimeHost';
+import type { PanelManager } from './panels/panelManager';
 import type { RunsTreeProvider } from './views/runsTree';
 
 /** Opens (or reveals) the experiment panel of a run or a study. */
@@ -30,6 +31,8 @@ export interface ExtensionServices {
   models: ModelActions;
   /** The Runs & Studies tree's data provider (set by registerExperimentViews; tests list runs through it). */
   runsTree?: RunsTreeProvider;
+  /** The open experiment panels (set by registerExperimentViews; tests inspect them). */
+  experimentPanels?: PanelManager;
   /** Model folders and local endpoints (set by registerModelCommands; tests read it). */
   serving?: ServingState;
 }

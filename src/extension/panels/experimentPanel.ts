@@ -37,6 +37,8 @@ export class ExperimentPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private startError: string | undefined;
   private disposed = false;
+  /** `init` messages sent: one per time the webview loaded and said `ready` (tests read it). */
+  inits = 0;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
 
@@ -118,6 +120,7 @@ export class ExperimentPanel implements vscode.Disposable {
         await this.started;
         this.coalescer.clear();
         this.post({ type: 'init', target: this.target, snapshot: this.snapshot() });
+        this.inits++;
         this.coalescer.resume();
         break;
       case 'setCurveSubscription':
@@ -140,8 +143,8 @@ export class ExperimentPanel implements vscode.Disposable {
     }
   }
 
-  /** The source's state, or — when its files could not be read — a header that says why. */
-  private snapshot(): PanelSnapshot {
+  /** What an `init` would carry now: the source's state, or — when its files could not be read — a header that says why. */
+  snapshot(): PanelSnapshot {
     if (!this.startError) return this.data.source.snapshot();
     const t = this.target;
     if (t.kind === 'run') {

@@ -14,6 +14,7 @@ export function registerExperimentViews(services: Omit<ExtensionServices, 'panel
   const panels = new PanelManager(services);
   const tree = new RunsTreeProvider(services);
   services.runsTree = tree;
+  services.experimentPanels = panels;
   services.context.subscriptions.push(
     panels,
     tree,
