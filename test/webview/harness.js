@@ -108,7 +108,7 @@
   harness.onPost((m) => {
     if (m.type === 'ready') harness.push(demo === 'run' ? runInit() : studyInit(Number(demo) || 1000));
     if (m.type === 'request') {
-      const result = m.method === 'curves' ? m.params.runIds.map((runId) => ({ runId, points: curve(runId, 60, 0.9) })) : m.method === 'saveExport' ? { saved: true, path: `/tmp/${m.params.suggestedName}` } : { stopped: true, opened: true };
+      const result = m.method === 'curves' ? m.params.runIds.map((runId) => ({ runId, points: curve(runId, 60, 0.6 + 0.35 * rand()) })) : m.method === 'saveExport' ? { saved: true, path: `/tmp/${m.params.suggestedName}` } : { stopped: true, opened: true };
       harness.push({ type: 'response', id: m.id, ok: true, result });
     }
   });

@@ -69,6 +69,8 @@ export class TrialTable {
     this.spacer.style.height = `${data.rows.length * ROW_HEIGHT}px`;
     this.count.textContent = `${data.rows.length.toLocaleString('en-US')} of ${data.total.toLocaleString('en-US')} trials${data.selected.size ? ` · ${data.selected.size} selected` : ''}`;
     this.count.dataset.visible = String(data.rows.length);
+    // Screen readers: the grid has all rows, though only a window of them is in the DOM.
+    this.scroller.setAttribute('aria-rowcount', String(data.rows.length + 1));
     this.schedule();
   }
 
@@ -163,6 +165,7 @@ export class TrialTable {
       row.hidden = false;
       const index = first + i;
       row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+      row.setAttribute('aria-rowindex', String(index + 2));
       this.paintRow(row, rows[index], index);
     }
   }
