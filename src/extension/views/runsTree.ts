@@ -23,6 +23,8 @@ import { describeJob, formatNumber, type JobSummary, RunsIndex } from './runsInd
 export const RUNS_GLOB = '**/.modellab/{runs,studies}/*/{run,study}.json';
 /** Watcher events closer together than this are handled in one go (a study writes many files a second). */
 export const REFRESH_DEBOUNCE_MS = 300;
+/** While something runs, the tree redraws this often so durations move (from memory: no file is read). */
+export const RUNNING_TICK_MS = 5000;
 
 /** A run or a study: a JobRef (the commands' argument) with what the tree shows. */
 export type JobNode = JobRef & { node: 'job'; summary: JobSummary };
@@ -64,6 +66,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private loaded: Promise<void> | undefined;
   private working: Promise<void> = Promise.resolve();
+  private readonly ticker: ReturnType<typeof setInterval>;
+  private anyRunning = false;
 
   constructor(private readonly services: Pick<ExtensionServices, 'jobs' | 'log'>) {
     const watcher = vscode.workspace.createFileSystemWatcher(RUNS_GLOB);
@@ -76,6 +80,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       // A job starting or ending in this window changes states (and a new folder may not be watched yet).
       services.jobs.onDidChange(() => this.queueRescan()),
     );
+    this.ticker = setInterval(() => {
+      if (this.anyRunning) this.changed.fire(undefined);
+    }, RUNNING_TICK_MS);
   }
 
   /** Re-scans the workspace (Refresh), then updates the tree. */
@@ -91,7 +98,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   async jobs(): Promise<JobSummary[]> {
     await (this.loaded ?? this.refresh());
     await this.working;
-    return this.index.list((kind, id) => this.services.jobs.isLive(kind, id));
+    const jobs = this.index.list((kind, id) => this.services.jobs.isLive(kind, id));
+    this.anyRunning = jobs.some((j) => j.state === 'running');
+    return jobs;
   }
 
   async getChildren(element?: RunsNode): Promise<RunsNode[]> {
@@ -138,6 +147,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   dispose(): void {
     if (this.debounce) clearTimeout(this.debounce);
+    clearInterval(this.ticker);
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }

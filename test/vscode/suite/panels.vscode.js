@@ -126,6 +126,11 @@ describe('Experiment panels and the Runs & Studies tree', function () {
     const study = services.experimentPanels.get({ kind: 'study', workspace: scratch(), studyId: studyNode.id });
     assert.equal(study.snapshot().trials.length, 8);
     assert.equal(study.snapshot().header.state, 'SUCCEEDED');
+    // Hidden behind the study, the run's page was dropped (no retainContextWhenHidden): shown again, it
+    // loads anew and gets a fresh snapshot.
+    const before = panel.inits;
+    await vscode.commands.executeCommand('modelLab.openPanel', runNode);
+    await waitFor('the re-shown page to say ready again', () => panel.inits > before, 30_000);
   });
 
   it('a run this window runs streams its epochs and log into the open panel; Delete refuses it meanwhile', async () => {
@@ -160,6 +165,53 @@ describe('Experiment panels and the Runs & Studies tree', function () {
       await waitFor('the panel to leave live mode', () => !panel.snapshot().live && panel.snapshot().header.state === 'succeeded', 5000);
     } finally {
       if (services.jobs.isLive('run', runId)) job.end(undefined, 'test ended');
+    }
+  });
+
+  it('a study this window runs: its notifications (the runtime’s own, from tune --json) fill the open panel', async () => {
+    const { stdout } = await cli(root, ['tune', spec(), '--set', 'training.epochs=2', '--seed', '5', '--json']);
+    const stream = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const result = stream.find((m) => m.type === 'result');
+    // The same study as it was when it started: RUNNING (in this process), no trials yet.
+    const studyId = 'panels-suite-live-study';
+    const dir = path.join(scratch(), '.modellab', 'studies', studyId);
+    fs.mkdirSync(dir, { recursive: true });
+    const record = JSON.parse(fs.readFileSync(path.join(result.studyDir, 'study.json'), 'utf8'));
+    fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify({ ...record, studyId, state: 'RUNNING', pid: process.pid, best: undefined, endedAt: undefined }));
+    fs.writeFileSync(path.join(dir, 'trials.jsonl'), '');
+    const job = services.jobs.trackStudy({ id: studyId, label: 'iris', workspace: scratch(), specFile: spec() });
+    try {
+      const target = { kind: 'study', workspace: scratch(), studyId };
+      await services.panels.open(target);
+      const panel = services.experimentPanels.get(target);
+      assert.equal(panel.snapshot().live, true);
+      assert.equal(panel.snapshot().trials.length, 0);
+      const h = job.handlers;
+      for (const m of stream) {
+        const params = { ...m, studyId };
+        if (m.type === 'study') h.onState({ ...params, studyDir: dir });
+        else if (m.type === 'suggestion') h.onSuggestion(params);
+        else if (m.type === 'trialState') h.onTrialState(params);
+        else if (m.type === 'measurement') h.onMeasurement(params);
+      }
+      const snap = panel.snapshot();
+      assert.equal(snap.header.state, 'SUCCEEDED');
+      assert.equal(snap.trials.length, 8);
+      const expected = new Map(result.trainingOutput.trials.map((t) => [t.trialId, t]));
+      for (const row of snap.trials) {
+        assert.equal(row.state, 'completed');
+        assert.equal(row.objective, expected.get(row.trialId).finalMetric.objectiveValue, `trial ${row.trialId}`);
+      }
+      assert.equal(snap.header.best.objective, result.trainingOutput.trials[0].finalMetric.objectiveValue);
+      // The files catch up; the job ends; the panel goes back to the files without a change.
+      fs.copyFileSync(path.join(result.studyDir, 'trials.jsonl'), path.join(dir, 'trials.jsonl'));
+      fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify({ ...record, studyId }));
+      job.end(undefined, undefined);
+      await waitFor('the panel to leave live mode', () => !panel.snapshot().live, 5000);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(panel.snapshot().trials.map((t) => [t.trialId, t.state, t.objective]), snap.trials.map((t) => [t.trialId, t.state, t.objective]));
+    } finally {
+      if (services.jobs.isLive('study', studyId)) job.end(undefined, 'test ended');
     }
   });
 
