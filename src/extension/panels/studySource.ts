@@ -126,7 +126,10 @@ export class StudySource {
   private async follow(): Promise<void> {
     if (this.live) return;
     let header: StudyHeader | undefined;
-    const mtime = (await stat(join(this.studyDir, STUDY_FILE))).mtimeMs;
+    const info = await stat(join(this.studyDir, STUDY_FILE)).catch(() => undefined);
+    // Deleted while the panel is open: nothing to follow (and nothing worth a warning every tick).
+    if (!info) return;
+    const mtime = info.mtimeMs;
     if (mtime !== this.studyMtime) {
       this.studyMtime = mtime;
       const fresh = headerFromRecord(readStudyRecord(this.studyDir), this.studyDir, this.live);
