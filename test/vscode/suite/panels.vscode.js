@@ -77,7 +77,7 @@ describe('Experiment panels and the Runs & Studies tree', function () {
     fs.rmSync(scratch(), { recursive: true, force: true });
   });
 
-  it('lists the run and the study (found by the file watcher), the trials’ runs only under their study', async () => {
+  it('lists the run and the study, the trials’ runs only under their study', async () => {
     const tree = services.runsTree;
     assert.ok(tree, 'services.runsTree is not set');
     const roots = await waitFor('the run and the study in the tree', async () => {
@@ -172,6 +172,8 @@ describe('Experiment panels and the Runs & Studies tree', function () {
     const { stdout } = await cli(root, ['tune', spec(), '--set', 'training.epochs=2', '--seed', '5', '--json']);
     const stream = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const result = stream.find((m) => m.type === 'result');
+    // Nothing told the tree about this study but the file watcher.
+    await waitFor('the CLI’s new study in the tree', async () => (await services.runsTree.getChildren()).some((n) => n.dir === result.studyDir), 10_000);
     // The same study as it was when it started: RUNNING (in this process), no trials yet.
     const studyId = 'panels-suite-live-study';
     const dir = path.join(scratch(), '.modellab', 'studies', studyId);
