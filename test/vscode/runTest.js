@@ -2,10 +2,13 @@
 // @vscode/test-electron runTests with vscodeExecutablePath = test/code-shim.js, which drives code-server +
 // headless chromium (../shared/notes/real-vscode-tests.md). Needs CODE_SERVER_NODE and CODE_SERVER_ENTRY:
 //   npm run test:vscode        (builds, installs/finds code-server, runs this)
-// Two runs, each in a fresh workspace (the iris example) and profile:
-//   trusted    every *.vscode.js except trust.vscode.js (workspace trust off, as a trusted folder)
-//   untrusted  trust.vscode.js only, with MODELLAB_VSCODE_TRUST=untrusted: the folder opens in Restricted Mode
-// MODELLAB_VSCODE_RUNS=trusted|untrusted runs one of them; MODELLAB_VSCODE_SUITE=<names> picks trusted-run files.
+// One run per suite file, each in a fresh VS Code, workspace (a copy of examples/iris) and profile, so one
+// part's runs, endpoints or settings never leak into another's assertions:
+//   <name>     test/vscode/suite/<name>.vscode.js, workspace trust off (a trusted folder)
+//   untrusted  trust.vscode.js with MODELLAB_VSCODE_TRUST=untrusted: the folder opens in Restricted Mode,
+//              seeded with one CLI-trained run to view
+// MODELLAB_VSCODE_RUNS=jobs,untrusted runs only those; MODELLAB_VSCODE_RUNS=together runs every trusted file
+// in one window (the old single run).
 // Exit code: 0 when every test of every run passed, non-zero otherwise.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -16,11 +19,15 @@ const { runTests } = require('@vscode/test-electron');
 
 const root = path.resolve(__dirname, '..', '..');
 
+const suiteDir = path.join(__dirname, 'suite');
+const trustedFiles = fs.readdirSync(suiteDir).filter((f) => f.endsWith('.vscode.js') && f !== 'trust.vscode.js').sort();
 const RUNS = {
-  trusted: { env: { MODELLAB_VSCODE_SUITE: process.env.MODELLAB_VSCODE_SUITE || '' } },
+  ...Object.fromEntries(trustedFiles.map((f) => [f.replace(/\.vscode\.js$/, ''), { env: { MODELLAB_VSCODE_SUITE: f } }])),
+  together: { env: { MODELLAB_VSCODE_SUITE: trustedFiles.join(',') } },
   // Seeded with one finished run (trained by the CLI before VS Code starts), so viewing it can be tested.
   untrusted: { env: { MODELLAB_VSCODE_TRUST: 'untrusted', MODELLAB_VSCODE_SUITE: 'trust' }, seedRun: true },
 };
+const DEFAULT_RUNS = [...trustedFiles.map((f) => f.replace(/\.vscode\.js$/, '')), 'untrusted'];
 
 /** Trains the workspace's spec for 2 epochs with the CLI (dist/cli.js): one finished run in .modellab/runs. */
 function seedRun(workspace) {
@@ -38,7 +45,7 @@ async function runOne(name) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `modellab-vscode-test-${name}-`));
   const workspace = path.join(tmp, 'iris');
   fs.cpSync(path.join(root, 'examples', 'iris'), workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}.modellab`) });
-  console.log(`\n== VS Code extension tests: ${name} workspace`);
+  console.log(`\n== VS Code extension tests: ${name}${RUNS[name].env.MODELLAB_VSCODE_TRUST ? ' (untrusted workspace)' : ''}`);
   try {
     if (RUNS[name].seedRun) seedRun(workspace);
     await runTests({
@@ -57,16 +64,38 @@ async function runOne(name) {
   }
 }
 
+/** Sums the suites' `<n> passed, <m> failed` lines as they go by on stdout (the shim prints the host's console). */
+const counts = { passed: 0, failed: 0 };
+function countSuiteLines() {
+  const write = process.stdout.write.bind(process.stdout);
+  let partial = '';
+  process.stdout.write = (chunk, ...rest) => {
+    partial += String(chunk);
+    const lines = partial.split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      const m = /^(\d+) passed, (\d+) failed$/.exec(line.trim());
+      if (m) { counts.passed += Number(m[1]); counts.failed += Number(m[2]); }
+    }
+    return write(chunk, ...rest);
+  };
+}
+
 async function main() {
+  countSuiteLines();
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) {
     throw new Error('dist/extension.js is missing: run `npm run build` first');
   }
-  const names = (process.env.MODELLAB_VSCODE_RUNS || 'trusted,untrusted').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!RUNS[n]) throw new Error(`MODELLAB_VSCODE_RUNS: unknown run '${n}' (trusted, untrusted)`);
+  const names = process.env.MODELLAB_VSCODE_RUNS
+    ? process.env.MODELLAB_VSCODE_RUNS.split(',').map((s) => s.trim()).filter(Boolean)
+    : DEFAULT_RUNS;
+  for (const n of names) if (!RUNS[n]) throw new Error(`MODELLAB_VSCODE_RUNS: unknown run '${n}' (${Object.keys(RUNS).join(', ')})`);
   const results = [];
   for (const n of names) results.push([n, await runOne(n)]);
-  console.log(`\nVS Code extension test runs: ${results.map(([n, c]) => `${n} ${c === 0 ? 'passed' : `FAILED (${c})`}`).join(', ')}`);
-  process.exit(results.some(([, c]) => c !== 0) ? 1 : 0);
+  const failed = results.filter(([, c]) => c !== 0).map(([n]) => n);
+  console.log(`\nVS Code extension test runs: ${results.length - failed.length} of ${results.length} passed${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+  console.log(`${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(failed.length ? 1 : 0);
 }
 
 main().catch((err) => {
