@@ -1,7 +1,7 @@
 // The installed model-lab-<version>.vsix, in a real code-server, with nothing from the repository's
-// node_modules: it activates from the extensions dir, its packaged native modules load, and its runtime
-// (dist/runtime.js, started by the extension) trains the iris example and predicts with the model.
-/* global describe, it, before, setTimeout */
+// node_modules: it activates from the extensions dir, its packaged native modules load, and its commands
+// train the iris example on its runtime (dist/runtime.js), predict, and serve the model (dist/cli.js serve).
+/* global describe, it, before, setTimeout, fetch */
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -46,25 +46,47 @@ describe('the installed .vsix', () => {
     assert.equal(typeof webgpu.create, 'function');
   });
 
-  it('its runtime trains the iris example and predicts with the model', async () => {
+  let bundleDir;
+
+  it('Train (the command) runs the iris example on its packaged runtime', async () => {
     const workspace = process.env.MODELLAB_TEST_WORKSPACE;
-    const client = await api.services.runtime.client();
-    const result = await client.train({
-      specFile: path.join(workspace, 'modellab.yaml'),
-      workspace,
+    const outcome = await vscode.commands.executeCommand('modelLab.train', vscode.Uri.file(path.join(workspace, 'modellab.yaml')), {
       overrides: ['training.epochs=3'],
-      backend: 'auto', // the packaged backends: webgpu (a real GPU only), else wasm (dist/wasm)
     });
+    assert.ok(outcome && outcome.result, `no result: ${outcome && outcome.error}`);
+    const { result } = outcome;
     assert.equal(result.status, 'succeeded', result.error);
     assert.equal(result.epochsRun, 3);
     assert.ok(result.bundleDir && fs.existsSync(result.bundleDir), `no model folder: ${result.bundleDir}`);
     assert.ok(result.runDir.startsWith(path.join(workspace, '.modellab')), result.runDir);
-    const prediction = await client.predict(result.bundleDir, [
-      { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 },
-    ]);
-    console.log(`      trained 3 epochs on ${JSON.stringify(result.backend)} (${JSON.stringify(result.metrics)}); ` +
-      `prediction: ${JSON.stringify(prediction).slice(0, 200)}`);
-    assert.equal(prediction.predictions.length, 1);
     assert.equal(api.services.runtime.state.status, 'ready');
+    bundleDir = result.bundleDir;
+    console.log(`      trained 3 epochs on ${result.backend && result.backend.name} (${result.backend && result.backend.device}): ${JSON.stringify(result.metrics)}`);
+  });
+
+  it('its runtime predicts with the model', async () => {
+    assert.ok(bundleDir, 'no model from the previous test');
+    const client = await api.services.runtime.client();
+    const prediction = await client.predict(bundleDir, [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }]);
+    console.log(`      prediction: ${JSON.stringify(prediction).slice(0, 160)}`);
+    assert.equal(prediction.predictions.length, 1);
+  });
+
+  it('Serve Model Folder (the command) serves the model, which answers :predict; Stop Endpoint ends it', async () => {
+    assert.ok(bundleDir, 'no model from the previous test');
+    const endpoint = await vscode.commands.executeCommand('modelLab.serveModelFolder', vscode.Uri.file(bundleDir));
+    assert.ok(endpoint && endpoint.url, `no endpoint: ${JSON.stringify(endpoint)}`);
+    try {
+      const res = await fetch(`${endpoint.url}/v1/models/${endpoint.model}:predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ instances: [{ sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 }] }),
+      });
+      const text = await res.text();
+      console.log(`      ${endpoint.url} → ${res.status} ${text.slice(0, 120)}`);
+      assert.equal(res.status, 200, text);
+    } finally {
+      await vscode.commands.executeCommand('modelLab.stopEndpoint', endpoint);
+    }
   });
 });
