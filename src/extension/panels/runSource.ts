@@ -28,6 +28,8 @@ export class RunSource {
   private readonly log: LogFollower;
   private readonly poller: Poller;
   private readonly liveSub: { dispose(): unknown };
+  /** Notifications that came while the files were being read: applied after them (points deduplicated by step). */
+  private early: RunEvent[] | undefined = [];
 
   constructor(
     readonly runId: string,
@@ -56,6 +58,9 @@ export class RunSource {
     }
     this.points.push(...(await this.metrics.read()).points);
     this.logTail = await this.log.initial();
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const e of early) await this.onLive(e);
     this.poller.start();
   }
 
@@ -115,7 +120,10 @@ export class RunSource {
   }
 
   private async onLive(e: RunEvent): Promise<void> {
-    if (!this.header) return;
+    if (this.early) {
+      this.early.push(e);
+      return;
+    }
     if (!this.live && e.type !== 'ended') {
       this.live = true;
       this.sink.liveChanged('run', true);

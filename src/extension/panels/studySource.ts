@@ -35,6 +35,8 @@ export class StudySource {
   private readonly followers = new Map<string, MetricsFollower>();
   private readonly poller: Poller;
   private readonly liveSub: { dispose(): unknown };
+  /** Notifications that came while the files were being read: applied after them (replays converge). */
+  private early: StudyEvent[] | undefined = [];
 
   constructor(
     readonly workspace: string,
@@ -55,13 +57,22 @@ export class StudySource {
 
   /** Reads the study's files; then follows them (unless live). Throws when the study does not exist. */
   async start(): Promise<void> {
-    const record = readStudyRecord(this.studyDir);
-    this.studyMtime = (await stat(join(this.studyDir, STUDY_FILE))).mtimeMs;
-    this.model = new StudyModel(headerFromRecord(record, this.studyDir, this.live));
+    try {
+      const record = readStudyRecord(this.studyDir);
+      this.studyMtime = (await stat(join(this.studyDir, STUDY_FILE))).mtimeMs;
+      this.model = new StudyModel(headerFromRecord(record, this.studyDir, this.live));
+    } catch (err) {
+      // Opened as the study starts, before its folder is written: the notifications fill the header in.
+      if (!this.live) throw err;
+      this.model = new StudyModel(placeholderHeader(this.studyId, this.studyDir));
+    }
     // Slice by slice: a history of a million lines is never in memory as text all at once.
     await this.trialsTail.readEach((lines) => {
       for (const entry of parseJsonLines<TrialLogEntry>(lines)) this.model.applyEntry(entry);
     });
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const e of early) this.onLive(e);
     this.poller.start();
   }
 
@@ -152,8 +163,21 @@ export class StudySource {
     }
   }
 
+  /** The parameters and dates only study.json has (a panel opened before the folder existed). */
+  private readHeaderQuietly(): void {
+    try {
+      const fresh = headerFromRecord(readStudyRecord(this.studyDir), this.studyDir, true);
+      this.model.header = { ...fresh, best: this.model.header.best ?? fresh.best };
+    } catch {
+      // Still not written: the notifications' fields will do.
+    }
+  }
+
   private onLive(e: StudyEvent): void {
-    if (!this.model) return;
+    if (this.early) {
+      this.early.push(e);
+      return;
+    }
     if (!this.live && e.type !== 'ended') {
       // Resumed from this window while the panel was open: notifications take over from the files.
       this.live = true;
@@ -163,6 +187,7 @@ export class StudySource {
     }
     switch (e.type) {
       case 'state':
+        if (!this.model.header.params.length) this.readHeaderQuietly();
         this.sink.studyUpdate(this.model.applyState(e.params));
         break;
       case 'suggestion':
@@ -194,4 +219,11 @@ export class StudySource {
         break;
     }
   }
+}
+
+function placeholderHeader(studyId: string, studyDir: string): StudyHeader {
+  return {
+    studyId, studyDir, name: studyId, state: 'RUNNING', interrupted: false, algorithm: '', goal: 'MAXIMIZE', metricTag: '',
+    maxTrials: 0, parallel: 0, params: [], createdAt: new Date().toISOString(),
+  };
 }

@@ -21,6 +21,8 @@ import type { ExtensionServices, JobRef } from '../services';
 import { describeJob, formatNumber, type JobSummary, RunsIndex } from './runsIndex';
 
 export const RUNS_GLOB = '**/.modellab/{runs,studies}/*/{run,study}.json';
+const JOB_FOLDER_GLOB = '**/.modellab/{runs,studies}/*';
+const LAB_FOLDER_GLOB = '**/{.modellab,.modellab/runs,.modellab/studies}';
 /** Watcher events closer together than this are handled in one go (a study writes many files a second). */
 export const REFRESH_DEBOUNCE_MS = 300;
 /** While something runs, the tree redraws this often so durations move (from memory: no file is read). */
@@ -70,13 +72,27 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private anyRunning = false;
 
   constructor(private readonly services: Pick<ExtensionServices, 'jobs' | 'log'>) {
-    const watcher = vscode.workspace.createFileSystemWatcher(RUNS_GLOB);
+    const files = vscode.workspace.createFileSystemWatcher(RUNS_GLOB);
     const queue = (uri: vscode.Uri) => this.queue(uri.fsPath);
+    // A folder made (or removed) with its files in one go may be reported as the folder alone: a job
+    // folder then stands for its run.json / study.json, and a new .modellab/ for a rescan.
+    const jobFolders = vscode.workspace.createFileSystemWatcher(JOB_FOLDER_GLOB, false, true, false);
+    const queueFolder = (uri: vscode.Uri) => {
+      this.queue(join(uri.fsPath, 'run.json'));
+      this.queue(join(uri.fsPath, 'study.json'));
+    };
+    const labFolders = vscode.workspace.createFileSystemWatcher(LAB_FOLDER_GLOB, false, true, false);
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate(queue),
-      watcher.onDidChange(queue),
-      watcher.onDidDelete(queue),
+      files,
+      files.onDidCreate(queue),
+      files.onDidChange(queue),
+      files.onDidDelete(queue),
+      jobFolders,
+      jobFolders.onDidCreate(queueFolder),
+      jobFolders.onDidDelete(queueFolder),
+      labFolders,
+      labFolders.onDidCreate(() => this.queueRescan()),
+      labFolders.onDidDelete(() => this.queueRescan()),
       // A job starting or ending in this window changes states (and a new folder may not be watched yet).
       services.jobs.onDidChange(() => this.queueRescan()),
     );

@@ -173,20 +173,22 @@ describe('Experiment panels and the Runs & Studies tree', function () {
     const stream = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const result = stream.find((m) => m.type === 'result');
     // Nothing told the tree about this study but the file watcher.
-    await waitFor('the CLI’s new study in the tree', async () => (await services.runsTree.getChildren()).some((n) => n.dir === result.studyDir), 10_000);
-    // The same study as it was when it started: RUNNING (in this process), no trials yet.
+    await waitFor('the CLI’s new study in the tree', async () => (await services.runsTree.getChildren()).some((n) => n.dir === result.studyDir), 20_000);
+    // The same study, started in this window: its panel opens on the first notification, possibly before
+    // the runtime has written the folder; then the folder says RUNNING (in this process), no trials yet.
     const studyId = 'panels-suite-live-study';
     const dir = path.join(scratch(), '.modellab', 'studies', studyId);
-    fs.mkdirSync(dir, { recursive: true });
     const record = JSON.parse(fs.readFileSync(path.join(result.studyDir, 'study.json'), 'utf8'));
-    fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify({ ...record, studyId, state: 'RUNNING', pid: process.pid, best: undefined, endedAt: undefined }));
-    fs.writeFileSync(path.join(dir, 'trials.jsonl'), '');
     const job = services.jobs.trackStudy({ id: studyId, label: 'iris', workspace: scratch(), specFile: spec() });
     try {
       const target = { kind: 'study', workspace: scratch(), studyId };
       await services.panels.open(target);
       const panel = services.experimentPanels.get(target);
       assert.equal(panel.snapshot().live, true);
+      assert.equal(panel.snapshot().header.state, 'RUNNING', 'a live study without its folder yet shows as starting');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify({ ...record, studyId, state: 'RUNNING', pid: process.pid, best: undefined, endedAt: undefined }));
+      fs.writeFileSync(path.join(dir, 'trials.jsonl'), '');
       assert.equal(panel.snapshot().trials.length, 0);
       const h = job.handlers;
       for (const m of stream) {
@@ -198,6 +200,7 @@ describe('Experiment panels and the Runs & Studies tree', function () {
       }
       const snap = panel.snapshot();
       assert.equal(snap.header.state, 'SUCCEEDED');
+      assert.deepEqual(snap.header.params.map((p) => p.name), ['learning_rate', 'hidden_units'], 'study.json’s parameters, read once it existed');
       assert.equal(snap.trials.length, 8);
       const expected = new Map(result.trainingOutput.trials.map((t) => [t.trialId, t]));
       for (const row of snap.trials) {
