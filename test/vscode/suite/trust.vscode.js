@@ -75,19 +75,35 @@ describe('Model Lab in an untrusted workspace (Restricted Mode)', function () {
     if (!seededRun()) this.skip();
   });
 
-  for (const [command, argOf] of [
-    ['modelLab.train', (ws) => vscode.Uri.file(path.join(ws, 'modellab.yaml'))],
-    ['modelLab.tune', (ws) => vscode.Uri.file(path.join(ws, 'modellab.yaml'))],
-    // The seeded run's model folder (a real one), else the workspace folder.
-    ['modelLab.serveModelFolder', (ws) => vscode.Uri.file(seededRun() ? path.join(seededRun().dir, 'model') : ws)],
-    ['modelLab.batchPredict', (ws) => vscode.Uri.file(seededRun() ? path.join(seededRun().dir, 'model') : ws)],
-    ['modelLab.predictWithSampleInstances', (ws) => vscode.Uri.file(seededRun() ? path.join(seededRun().dir, 'model') : ws)],
-  ]) {
-    it(`${command} refuses: no runtime started, no run folder`, async () => {
+  // Every command that package.json gates on trust (enablement: isWorkspaceTrusted), with a plausible argument:
+  // executeCommand ignores enablement, so each handler must refuse by itself.
+  const specArg = (ws) => vscode.Uri.file(path.join(ws, 'modellab.yaml'));
+  // The seeded run's model folder (a real one), else the workspace folder.
+  const modelArg = (ws) => vscode.Uri.file(seededRun() ? path.join(seededRun().dir, 'model') : ws);
+  const ARGS = {
+    'modelLab.train': specArg,
+    'modelLab.tune': specArg,
+    'modelLab.serveModelFolder': modelArg,
+    'modelLab.batchPredict': modelArg,
+    'modelLab.predictWithSampleInstances': modelArg,
+    'modelLab.predict': modelArg,
+  };
+  const gated = require('../../../package.json').contributes.commands
+    .filter((c) => /isWorkspaceTrusted/.test(c.enablement || ''))
+    .map((c) => c.command);
+
+  it('package.json gates the commands that run workspace code on trust', () => {
+    for (const c of ['modelLab.train', 'modelLab.tune', 'modelLab.serveModelFolder', 'modelLab.predict', 'modelLab.batchPredict']) {
+      assert.ok(gated.includes(c), `${c} has no isWorkspaceTrusted enablement`);
+    }
+  });
+
+  for (const command of gated) {
+    it(`${command} refuses: no runtime started, no endpoint, nothing written`, async () => {
       const commands = await vscode.commands.getCommands(true);
       assert.ok(commands.includes(command), `${command} is not registered`);
       const before = modellabEntries();
-      const outcome = await execute(command, argOf(workspaceDir()));
+      const outcome = await execute(command, ...(ARGS[command] ? [ARGS[command](workspaceDir())] : []));
       assert.notEqual(outcome.settled, 'pending', `${command} did not return within 10 s (did it prompt instead of refusing?)`);
       await sleep(1500); // a runtime launch or a run folder would show up by now
       assert.equal(api.services.runtime.state.status, 'stopped',
