@@ -9,6 +9,8 @@
 // MODELLAB_VSCODE_TRUST=untrusted (workspace trust on, no startup prompt: the folder opens in Restricted Mode),
 // MODELLAB_VSCODE_KEEP_TMP=1 (keep the temp dir with cs.log). Also a module: test/ui/ and bench/extension/ use
 // startCodeServer/launchBrowser from it.
+// Note: the web workbench honours ONE extensionDevelopmentPath (given several, only the last loads); install
+// further extensions into --extensions-dir instead (a folder or symlink named <publisher>.<name>-<version>).
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
