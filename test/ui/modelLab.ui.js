@@ -1,5 +1,5 @@
 // UI tests of Model Lab in the real workbench, in order (they share one window; see runUi.js):
-// the runtime log from the palette; Train from the palette with the spec open → the experiment panel opens
+// the runtime log from the palette; the spec's CodeLens; Train from the palette with the spec open → the experiment panel opens
 // and its chart grows; the Runs & Studies tree lists the run; Explorer → Model Lab → Serve Model Folder on a
 // model folder → notification + Endpoints tree entry + the endpoint answers; Stop Endpoint.
 /* global document, exports, fetch */
@@ -43,6 +43,17 @@ exports.tests = [
     },
   },
   {
+    name: 'the job spec shows its Train and Tune CodeLens',
+    async run({ page }) {
+      await openFile(page, 'modellab.yaml');
+      const lenses = await waitFor('CodeLens above the spec', async () => {
+        const t = (await page.locator('.monaco-editor .codelens-decoration').allInnerTexts()).join(' | ').replace(/\u00a0/g, ' ');
+        return /Train/.test(t) && /Tune/.test(t) ? t : undefined;
+      }, 30_000, 500);
+      console.log(`      CodeLens: ${lenses}`);
+    },
+  },
+  {
     name: 'Train from the palette opens the experiment panel and its chart grows',
     async run({ page, state, screenshot }) {
       await openFile(page, 'modellab.yaml');
@@ -57,6 +68,9 @@ exports.tests = [
         return s.canvases > 0 && s.epoch > 0 ? s : undefined;
       }, 90_000, 500);
       await screenshot('-a-first-epochs');
+      const statusBar = (await page.locator('.part.statusbar').innerText()).replace(/\s+/g, ' ');
+      console.log(`      status bar while training: ${statusBar}`);
+      assert.match(statusBar, /running/, 'the status bar does not show the running job');
       const second = await waitFor('more epochs and a redrawn chart', async () => {
         const s = await runViewSnapshot(frame);
         return s.epoch >= first.epoch + 5 && s.pixels !== first.pixels ? s : undefined;
