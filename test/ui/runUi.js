@@ -40,9 +40,10 @@ function prepareWorkspace(tmp) {
   const scratch = path.join(tmp, 'scratch');
   fs.cpSync(ws, scratch, { recursive: true });
   fs.cpSync(trainModelWithCli(scratch), path.join(ws, 'iris-model'), { recursive: true });
-  // 400 epochs, no early stopping: Train runs ~15-30 s here, long enough to watch the chart grow.
+  // 20,000 epochs, no early stopping: Train runs until the test has watched the chart grow and presses the
+  // panel's Stop (however fast the machine).
   const spec = path.join(ws, 'modellab.yaml');
-  const text = fs.readFileSync(spec, 'utf8').replace(/^(\s*)epochs:\s*\d+/m, '$1epochs: 400').replace(/^\s*earlyStopping:.*\n/m, '');
+  const text = fs.readFileSync(spec, 'utf8').replace(/^(\s*)epochs:\s*\d+/m, '$1epochs: 20000').replace(/^\s*earlyStopping:.*\n/m, '');
   fs.writeFileSync(spec, text);
   return ws;
 }
