@@ -41,6 +41,9 @@ export class ExperimentPanel implements vscode.Disposable {
   inits = 0;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
+  private readonly posted = new vscode.EventEmitter<HostMessage>();
+  /** Every message sent to the webview (tests watch what the page receives, and when). */
+  readonly onDidPost = this.posted.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -65,7 +68,7 @@ export class ExperimentPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'model-lab.svg');
     panel.webview.html = this.html();
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.onMessage(m)),
+      panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.handleMessage(m)),
       // Hidden: the webview is gone until shown again (then it says `ready` and gets a new snapshot).
       panel.onDidChangeViewState(() => {
         if (!panel.visible) {
@@ -94,6 +97,7 @@ export class ExperimentPanel implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.closed.fire();
     this.closed.dispose();
+    this.posted.dispose();
     this.panel.dispose();
   }
 
@@ -111,10 +115,13 @@ export class ExperimentPanel implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
+    if (this.disposed) return;
+    void this.panel.webview.postMessage(message);
+    this.posted.fire(message);
   }
 
-  private async onMessage(message: WebviewMessage): Promise<void> {
+  /** Handles one message from the webview (public so tests can speak for the page). */
+  async handleMessage(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
         await this.started;

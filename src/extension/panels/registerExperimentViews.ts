@@ -15,11 +15,12 @@ export function registerExperimentViews(services: Omit<ExtensionServices, 'panel
   const tree = new RunsTreeProvider(services);
   services.runsTree = tree;
   services.experimentPanels = panels;
+  tree.view = vscode.window.createTreeView('modelLab.runs', { treeDataProvider: tree, showCollapseAll: true });
   services.context.subscriptions.push(
     panels,
     tree,
+    tree.view,
     vscode.window.registerWebviewPanelSerializer(EXPERIMENT_PANEL_VIEW_TYPE, panels),
-    vscode.window.createTreeView('modelLab.runs', { treeDataProvider: tree, showCollapseAll: true }),
     ...registerRunsCommands(services, panels, tree),
   );
   return panels;

@@ -88,6 +88,15 @@ export class RunsIndex {
     await inBatches(studies, 16, (file) => this.read(file));
   }
 
+  /**
+   * Re-reads the files of jobs recorded as running, if they changed. A watcher event can be lost or late
+   * on a busy machine; without this, a run that finished meanwhile would show as failed (its process gone).
+   */
+  async refreshRunning(): Promise<void> {
+    const running = [...this.entries].filter(([, e]) => ('status' in e.record ? e.record.status === 'running' : e.record.state === 'RUNNING')).map(([file]) => file);
+    await inBatches(running, 16, (file) => this.read(file));
+  }
+
   /** Runs and studies, newest first; trial runs of listed studies left out. */
   list(isLive: (kind: 'run' | 'study', id: string) => boolean = () => false): JobSummary[] {
     const studyIds = new Map<string, string[]>();

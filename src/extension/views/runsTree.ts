@@ -27,6 +27,11 @@ const LAB_FOLDER_GLOB = '**/{.modellab,.modellab/runs,.modellab/studies}';
 export const REFRESH_DEBOUNCE_MS = 300;
 /** While something runs, the tree redraws this often so durations move (from memory: no file is read). */
 export const RUNNING_TICK_MS = 5000;
+/**
+ * While the view is visible it also rescans this often: file watchers can drop or delay events under
+ * load (a busy machine, thousands of files written at once), and a missed study must not stay missing.
+ */
+export const SAFETY_RESCAN_MS = 30_000;
 
 /** A run or a study: a JobRef (the commands' argument) with what the tree shows. */
 export type JobNode = JobRef & { node: 'job'; summary: JobSummary };
@@ -96,10 +101,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       // A job starting or ending in this window changes states (and a new folder may not be watched yet).
       services.jobs.onDidChange(() => this.queueRescan()),
     );
+    let ticks = 0;
     this.ticker = setInterval(() => {
-      if (this.anyRunning) this.changed.fire(undefined);
+      ticks++;
+      if (this.view?.visible && (ticks * RUNNING_TICK_MS) % SAFETY_RESCAN_MS === 0) this.queueRescan();
+      else if (this.anyRunning) this.changed.fire(undefined);
     }, RUNNING_TICK_MS);
   }
+
+  /** The view that shows this tree: the safety rescan runs only while it is visible. */
+  view: vscode.TreeView<RunsNode> | undefined;
 
   /** Re-scans the workspace (Refresh), then updates the tree. */
   refresh(): Promise<void> {
@@ -113,7 +124,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   /** The runs and studies as listed (after the first scan). */
   async jobs(): Promise<JobSummary[]> {
     await (this.loaded ?? this.refresh());
-    await this.working;
+    await this.serial(() => this.index.refreshRunning());
     const jobs = this.index.list((kind, id) => this.services.jobs.isLive(kind, id));
     this.anyRunning = jobs.some((j) => j.state === 'running');
     return jobs;

@@ -41,6 +41,22 @@ function cli(root, args) {
   });
 }
 
+/** The next message a panel sends its page that satisfies `match` (rejects after `timeoutMs`). */
+function nextPost(panel, match, timeoutMs = 10_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching message to the page within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = panel.onDidPost((m) => {
+      if (!match(m)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve({ message: m, at: Date.now() });
+    });
+  });
+}
+
 function experimentTabs() {
   return vscode.window.tabGroups.all
     .flatMap((g) => g.tabs)
@@ -59,6 +75,8 @@ describe('Experiment panels and the Runs & Studies tree', function () {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     services = (ext.isActive ? ext.exports : await ext.activate()).services;
     root = ext.extensionPath;
+    // The Runs & Studies view open, as a user would have it.
+    await vscode.commands.executeCommand('modelLab.runs.focus');
     fs.mkdirSync(scratch(), { recursive: true });
     fs.copyFileSync(path.join(workspace, 'iris.csv'), path.join(scratch(), 'iris.csv'));
     fs.copyFileSync(path.join(workspace, 'modellab.yaml'), spec());
@@ -96,7 +114,8 @@ describe('Experiment panels and the Runs & Studies tree', function () {
     const [trialRun] = await tree.getChildren(trials[0]);
     assert.equal(trialRun.kind, 'run');
     assert.equal(trialRun.id, trials[0].row.runId);
-    assert.equal(tree.getTreeItem(trialRun).contextValue, 'run-succeeded');
+    const trialRecord = JSON.parse(fs.readFileSync(path.join(trialRun.dir, 'run.json'), 'utf8'));
+    assert.equal(tree.getTreeItem(trialRun).contextValue, `run-${trialRecord.status}`);
     // The element is the commands' JobRef.
     assert.deepEqual({ kind: run.kind, id: run.id, workspace: run.workspace, dir: run.dir }, { kind: 'run', id: path.basename(runDir), workspace: scratch(), dir: runDir });
   });
@@ -126,6 +145,12 @@ describe('Experiment panels and the Runs & Studies tree', function () {
     const study = services.experimentPanels.get({ kind: 'study', workspace: scratch(), studyId: studyNode.id });
     assert.equal(study.snapshot().trials.length, 8);
     assert.equal(study.snapshot().header.state, 'SUCCEEDED');
+    // Stop is for jobs this window runs: this run was trained by the CLI.
+    const refused = nextPost(panel, (m) => m.type === 'response' && m.id === 1);
+    await panel.handleMessage({ type: 'request', id: 1, method: 'stopRun', params: {} });
+    const stop = (await refused).message;
+    assert.equal(stop.ok, false);
+    assert.match(stop.error, /not running in this window/);
     // Hidden behind the study, the run's page was dropped (no retainContextWhenHidden): shown again, it
     // loads anew and gets a fresh snapshot.
     const before = panel.inits;
@@ -172,8 +197,9 @@ describe('Experiment panels and the Runs & Studies tree', function () {
     const { stdout } = await cli(root, ['tune', spec(), '--set', 'training.epochs=2', '--seed', '5', '--json']);
     const stream = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const result = stream.find((m) => m.type === 'result');
-    // Nothing told the tree about this study but the file watcher.
-    await waitFor('the CLI’s new study in the tree', async () => (await services.runsTree.getChildren()).some((n) => n.dir === result.studyDir), 20_000);
+    // Nothing tells the tree about this study but its own watching (the file watcher, or — should the
+    // watcher drop events on a busy machine — its rescan every 30 s while the view is visible).
+    await waitFor('the CLI’s new study in the tree', async () => (await services.runsTree.getChildren()).some((n) => n.dir === result.studyDir), 45_000);
     // The same study, started in this window: its panel opens on the first notification, possibly before
     // the runtime has written the folder; then the folder says RUNNING (in this process), no trials yet.
     const studyId = 'panels-suite-live-study';
@@ -208,6 +234,25 @@ describe('Experiment panels and the Runs & Studies tree', function () {
         assert.equal(row.objective, expected.get(row.trialId).finalMetric.objectiveValue, `trial ${row.trialId}`);
       }
       assert.equal(snap.header.best.objective, result.trainingOutput.trials[0].finalMetric.objectiveValue);
+      // The page subscribes to a trial's curve: a new measurement reaches it within the 200 ms budget.
+      const trialRun = snap.trials.find((t) => t.trialId === '1').runId;
+      // Changes wait for the page to be ready (its init snapshot supersedes them); give it a moment to send
+      // its own subscription first, which ours then replaces.
+      await waitFor('the study page to say ready', () => panel.inits >= 1, 30_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      await panel.handleMessage({ type: 'setCurveSubscription', runIds: [trialRun] });
+      const arrived = nextPost(panel, (m) => m.type === 'curves/append' && m.series.some((s) => s.runId === trialRun && s.points.some((p) => p.step === 99)));
+      const sentAt = Date.now();
+      h.onMeasurement({ studyId, trialId: '1', runId: trialRun, tag: 'val_accuracy', step: 99, value: 0.5, metrics: { val_accuracy: 0.5 } });
+      const latency = (await arrived).at - sentAt;
+      assert.ok(latency < 200, `the point took ${latency} ms`);
+      // A request for the history answers with the run's metrics.jsonl, by id.
+      const answer = nextPost(panel, (m) => m.type === 'response' && m.id === 7);
+      await panel.handleMessage({ type: 'request', id: 7, method: 'curves', params: { runIds: [trialRun] } });
+      const response = (await answer).message;
+      assert.equal(response.ok, true, response.error);
+      assert.equal(response.result[0].trialId, '1');
+      assert.deepEqual(response.result[0].points.map((p) => p.step), [1, 2]);
       // The files catch up; the job ends; the panel goes back to the files without a change.
       fs.copyFileSync(path.join(result.studyDir, 'trials.jsonl'), path.join(dir, 'trials.jsonl'));
       fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify({ ...record, studyId }));

@@ -3,8 +3,9 @@
  * listed under their study only; newest first; descriptions; a changed file is read again, others not.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { classify, describeJob, formatDuration, RunsIndex, trialStudyOf } from '../../../../src/extension/views/runsIndex';
 import { irisWorkspace, runIds, train, tune } from './labFixture';
@@ -66,6 +67,24 @@ test('update re-reads a changed file and drops a deleted one', async () => {
   rmSync(runDir, { recursive: true });
   await index.update([join(runDir, 'run.json')]);
   assert.deepEqual(index.list().map((j) => j.kind), ['study']);
+});
+
+test('a run cached as running is read again when listed, so a missed watcher event cannot leave it "failed"', async () => {
+  const dir = join(workspace, '.modellab', 'runs', 'finishing-run');
+  // Any finished run will do (the standalone one was deleted above): the study's first trial run.
+  cpSync(join(workspace, '.modellab', 'runs', `${basename(studyDir)}-t1`), dir, { recursive: true });
+  const file = join(dir, 'run.json');
+  const record = JSON.parse(readFileSync(file, 'utf8'));
+  // Recorded as running by a process that is gone: shows as failed…
+  writeFileSync(file, JSON.stringify({ ...record, runId: 'finishing-run', status: 'running', pid: 2 ** 22 + 4321, hostname: hostname() }));
+  const index = new RunsIndex();
+  await index.load([file]);
+  assert.equal(index.list()[0].state, 'failed');
+  // …until it turns out to have finished: the file changed and nobody said so.
+  writeFileSync(file, JSON.stringify({ ...record, runId: 'finishing-run', status: 'succeeded' }));
+  utimesSync(file, new Date(), new Date(Date.now() + 5000));
+  await index.refreshRunning();
+  assert.equal(index.list()[0].state, 'succeeded');
 });
 
 test('durations read as people write them', () => {
