@@ -5,7 +5,9 @@
 // The development extension is loaded from the repository through a symlink in a fresh extensions dir
 // (model-lab.model-lab-<version> -> repo root); the workspace is a copy of examples/iris (trained longer, so its
 // chart grows while the test watches) plus `iris-model/`, a model folder trained by the CLI beforehand.
-// Tests: test/ui/*.ui.js, each exporting an ordered list of { name, run(ctx) }; they share one workbench.
+// Tests: test/ui/*.ui.js, each exporting an ordered list of { name, run(ctx) } and optionally
+// `session: { untrusted: true }` (a workbench whose folder opens in Restricted Mode: workspace trust on, never
+// granted). Files of one session share one workbench; each session starts a fresh one.
 // Screenshots: test-artifacts/ui/<nn>-<name>.png (and <nn>-<name>-FAILED.png).
 // Env: CODE_SERVER_NODE/CODE_SERVER_ENTRY (npm run test:ui sets them), MODELLAB_UI_GREP=<regex> (run matching
 // tests only), MODELLAB_UI_KEEP=1 (keep the temp dir), MODELLAB_UI_TIMEOUT_S (per test, default 180).
@@ -93,23 +95,15 @@ async function withTimeout(promise, ms, what) {
   }
 }
 
-async function main() {
-  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  const grep = process.env.MODELLAB_UI_GREP ? new RegExp(process.env.MODELLAB_UI_GREP, 'i') : undefined;
-  const tests = fs.readdirSync(__dirname).filter((f) => f.endsWith('.ui.js')).sort()
-    .flatMap((f) => require(path.join(__dirname, f)).tests.map((t) => ({ ...t, file: f })))
-    .filter((t) => !grep || grep.test(t.name));
-  fs.mkdirSync(artifacts, { recursive: true });
-  for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
-
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modellab-ui-'));
-  console.log(`== preparing the workspace (CLI-trained model folder) in ${tmp}`);
+async function runSession(key, tests, totals) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `modellab-ui-${key}-`));
+  console.log(`== ${key} workspace: preparing it (CLI-trained model folder) in ${tmp}`);
   const workspace = prepareWorkspace(tmp);
   const { ext, ud } = prepareProfile(tmp);
-  const cs = await startCodeServer({ tmp, userDataDir: ud, extensionsDir: ext });
+  const untrusted = key === 'untrusted';
+  const cs = await startCodeServer({ tmp, userDataDir: ud, extensionsDir: ext, untrusted });
   let context;
-  let passed = 0;
-  let failed = 0;
+  let failedHere = 0;
   try {
     context = await launchBrowser(path.join(tmp, 'chromium'), { viewport: { width: 1600, height: 1000 } });
     const page = context.pages()[0] || (await context.newPage());
@@ -118,30 +112,52 @@ async function main() {
     await waitForWorkbench(page);
     console.log(`workbench up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const ctx = { page, workspace, root, state: {}, screenshot: undefined };
-    let n = 0;
     for (const test of tests) {
-      n++;
-      const base = path.join(artifacts, `${String(n).padStart(2, '0')}-${test.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+      const n = ++totals.n;
+      const base = path.join(artifacts, `${String(n).padStart(2, '0')}-${test.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-+$/, '')}`);
       ctx.screenshot = (suffix = '') => page.screenshot({ path: `${base}${suffix}.png` });
       const t0 = Date.now();
       try {
         await withTimeout(test.run(ctx), TEST_TIMEOUT_MS, test.name);
         await ctx.screenshot();
-        passed++;
+        totals.passed++;
         console.log(`  ✔ ${test.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       } catch (err) {
-        failed++;
+        totals.failed++;
+        failedHere++;
         console.log(`  ✖ ${test.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n      ${String(err && err.message ? err.message : err).split('\n').join('\n      ')}`);
         await ctx.screenshot('-FAILED').catch(() => {});
       }
     }
-    if (failed) console.log(`Model Lab log:\n${modelLabLogTail(ud)}`);
+    if (failedHere) console.log(`Model Lab log:\n${modelLabLogTail(ud)}`);
   } finally {
     if (context) await Promise.race([context.close().catch(() => {}), sleep(10_000)]);
     await cs.stop();
-    if (failed === 0 && process.env.MODELLAB_UI_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+    if (failedHere === 0 && process.env.MODELLAB_UI_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
     else console.log(`kept ${tmp} (code-server log: ${cs.logFile})`);
   }
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const grep = process.env.MODELLAB_UI_GREP ? new RegExp(process.env.MODELLAB_UI_GREP, 'i') : undefined;
+  const tests = fs.readdirSync(__dirname).filter((f) => f.endsWith('.ui.js')).sort()
+    .flatMap((f) => { const m = require(path.join(__dirname, f)); return m.tests.map((t) => ({ ...t, file: f, session: m.session })); })
+    .filter((t) => !grep || grep.test(t.name));
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
+
+  // Test files with the same `session` ({ untrusted }) share one workbench; each session is a fresh
+  // code-server, profile, workspace and browser.
+  const sessions = new Map();
+  for (const t of tests) {
+    const key = t.session && t.session.untrusted ? 'untrusted' : 'trusted';
+    if (!sessions.has(key)) sessions.set(key, []);
+    sessions.get(key).push(t);
+  }
+  const totals = { passed: 0, failed: 0, n: 0 };
+  for (const [key, group] of sessions) await runSession(key, group, totals);
+  const { passed, failed } = totals;
   console.log(`screenshots: ${path.relative(root, artifacts)}/`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;
