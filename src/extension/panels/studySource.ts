@@ -100,7 +100,8 @@ export class StudySource {
   /** Full histories of these runs; later points of subscribed runs then come as appends, without repeats. */
   async curves(runIds: readonly string[]): Promise<CurveSeries[]> {
     return Promise.all(
-      runIds.map(async (runId) => {
+      // A trial suggested but not yet given a run has no curve (its runId is still empty).
+      runIds.filter((id) => id !== '').map(async (runId) => {
         const points = await readRunPoints(this.runDir(runId));
         const follower = this.followers.get(runId);
         if (follower && points.length) follower.lastStep = Math.max(follower.lastStep, points[points.length - 1].step);

@@ -113,7 +113,8 @@ test('curves: a request reads a trial run’s whole history; a subscribed run th
   open.push(study);
   await study.start();
   await study.setCurveSubscription([runId, '../../etc']);
-  const [history] = await study.curves([runId]);
+  const [history, ...none] = await study.curves([runId, '']);
+  assert.deepEqual(none, [], 'a trial without a run yet has no curve');
   assert.equal(history.trialId, '2');
   assert.deepEqual(history.points.map((p) => p.step), [1, 2]);
   assert.ok('val_accuracy' in history.points[0].metrics);
