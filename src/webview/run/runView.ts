@@ -80,6 +80,11 @@ export class RunView {
 
   onMessage(m: HostMessage): void {
     if (m.type !== 'run/update') return;
+    // `live` changes when this window starts or stops running the run: the Stop button follows it.
+    if (m.live !== undefined && m.live !== this.store.live) {
+      this.store.live = m.live;
+      this.dirty.header = true;
+    }
     if (m.header) {
       this.store.header = m.header;
       this.dirty.header = true;

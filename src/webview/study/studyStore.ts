@@ -24,7 +24,13 @@ export class StudyStore {
   }
 
   /** Applies one `study/update`; returns whether anything changed. */
-  update(header: StudyHeader | undefined, trials: TrialRow[] | undefined): boolean {
+  update(header: StudyHeader | undefined, trials: TrialRow[] | undefined, live?: boolean): boolean {
+    // `live` changes when this window starts or stops running the study: the stop actions follow it.
+    const liveChanged = live !== undefined && live !== this.live;
+    if (liveChanged) {
+      this.live = live;
+      this.headerVersion++;
+    }
     if (header) {
       this.header = header;
       this.headerVersion++;
@@ -33,7 +39,7 @@ export class StudyStore {
       for (const t of trials) this.trials.set(t.trialId, t);
       this.trialsVersion++;
     }
-    return header !== undefined || (trials?.length ?? 0) > 0;
+    return liveChanged || header !== undefined || (trials?.length ?? 0) > 0;
   }
 
   list(): TrialRow[] {

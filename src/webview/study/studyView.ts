@@ -135,7 +135,7 @@ export class StudyView {
 
   onMessage(m: HostMessage): void {
     if (m.type === 'study/update') {
-      if (!this.ctx.store.update(m.header, m.trials)) return;
+      if (!this.ctx.store.update(m.header, m.trials, m.live)) return;
       this.needHeader = true;
       if (m.trials?.length) {
         this.needQuery = true;

@@ -57,6 +57,15 @@ describe('stores', () => {
     assert.equal(store.trialByRun('run-21')?.trialId, '21');
   });
 
+  it('StudyStore follows the host live flag (the stop actions depend on it)', () => {
+    const init = syntheticStudy(5);
+    const store = new StudyStore(init.snapshot as Extract<typeof init.snapshot, { kind: 'study' }>);
+    const was = store.live;
+    assert.equal(store.update(undefined, undefined, was), false, 'the same flag is no change');
+    assert.equal(store.update(undefined, undefined, !was), true);
+    assert.equal(store.live, !was);
+  });
+
   it('CurveStore appends only newer steps and drops unsubscribed runs', () => {
     const curves = new CurveStore();
     curves.set([{ runId: 'a', points: [{ step: 1, metrics: { loss: 1 } }] }]);
