@@ -1,19 +1,20 @@
 /**
- * The ONNX form of a Model Lab bundle's layers model, cached in the bundle as `model.onnx`. The
- * cache records a fingerprint of the TensorFlow.js files it was made from, so a bundle rewritten in
- * place (new weights, same folder) is converted again instead of serving stale weights.
+ * The ONNX form of a Model Lab bundle's layers model. Conversions are cached outside the bundle, in the
+ * user's cache folder (util/cacheDir), under a key made of a fingerprint of the TensorFlow.js files and
+ * the labels: a bundle rewritten in place (new weights, same folder) gets a new key instead of stale
+ * weights, and the model folder itself is never written to.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLayersModel } from '../bundle/layersModelFiles';
 import { MODEL_JSON } from '../bundle/layersModelFiles';
 import { convertLayersModelToOnnx } from './convertLayersModel';
 import { decodeModel } from './onnxProto';
+import { cacheDir } from '../util/cacheDir';
 
-export const BUNDLE_ONNX_FILE = 'model.onnx';
 const SOURCE_KEY = 'modellab.source_sha256';
 
 /** sha256 over model.json and its weight shards, in manifest order. */
@@ -40,13 +41,20 @@ export interface BundleOnnx {
   fromCache: boolean;
 }
 
+/** The cache file of a bundle's conversion: one per (TensorFlow.js files, labels). */
+export function bundleOnnxCacheFile(fingerprint: string, labels?: string[]): string {
+  const key = createHash('sha256').update(fingerprint).update('\0').update(JSON.stringify(labels ?? null)).digest('hex');
+  return cacheDir('onnx', `${key}.onnx`);
+}
+
 /**
  * Converts the bundle's layers model (or reads the up-to-date cache). Throws UnsupportedLayerError
- * when a layer does not convert. Writing the cache is best effort: a read-only model folder still serves.
+ * when a layer does not convert. Writing the cache is best effort: without a writable cache folder the
+ * bundle still serves, converted at each load.
  */
 export async function bundleOnnx(dir: string, labels?: string[]): Promise<BundleOnnx> {
   const fingerprint = await layersModelFingerprint(dir);
-  const cacheFile = join(dir, BUNDLE_ONNX_FILE);
+  const cacheFile = bundleOnnxCacheFile(fingerprint, labels);
   const cached = await readFile(cacheFile).catch(() => undefined);
   if (cached && metadataOf(cached, SOURCE_KEY) === fingerprint) return { bytes: cached, fromCache: true };
   // Reading weights needs an initialised backend; ready() takes the best one that starts (cpu at worst).
@@ -63,6 +71,7 @@ export async function bundleOnnx(dir: string, labels?: string[]): Promise<Bundle
   // Written beside and renamed, so a concurrent reader never sees half a file.
   const partial = `${cacheFile}.partial-${process.pid}`;
   try {
+    await mkdir(cacheDir('onnx'), { recursive: true });
     await writeFile(partial, bytes);
     await rename(partial, cacheFile);
   } catch {

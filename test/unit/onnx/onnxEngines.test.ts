@@ -5,7 +5,7 @@
  * or by TensorFlow.js, saying why, when a layer does not convert.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -24,6 +24,8 @@ import { randomizeWeights, useCpu } from './onnxTestUtils';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
 const work = mkdtempSync(join(tmpdir(), 'ml-onnx-engines-'));
+// Conversions are cached here, not in the user's cache (nor ever in the bundle).
+process.env.MODELLAB_CACHE_DIR = join(work, 'cache');
 before(useCpu);
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -172,7 +174,7 @@ async function writeBundle(dir: string, model: tfl.LayersModel, transform: Retur
   await saveBundle(model, manifest, dir);
 }
 
-test('a Model Lab bundle is served by ONNX Runtime with the predictions TensorFlow.js makes, and the converted graph is cached', async () => {
+test('a Model Lab bundle is served by ONNX Runtime with the predictions TensorFlow.js makes, and the converted graph is cached outside the bundle', async () => {
   const transform = analyzeTransform(records, columns, undefined, 'kind', 'classification');
   const model = buildLayersModel(
     { layers: [{ type: 'dense', units: 12, activation: 'selu' }, { type: 'batchNormalization' }, { type: 'dropout', rate: 0.3 }] },
@@ -194,7 +196,8 @@ test('a Model Lab bundle is served by ONNX Runtime with the predictions TensorFl
     assert.equal(engine.framework, 'modellab-bundle');
     assert.equal(onnxFallbackReason(engine), undefined);
     const got = await engine.predict(instances);
-    assert.ok(existsSync(join(dir, 'model.onnx')));
+    assert.ok(!existsSync(join(dir, 'model.onnx')), 'the model folder is never written to');
+    assert.equal(readdirSync(join(work, 'cache', 'onnx')).filter((f) => f.endsWith('.onnx')).length, 1, 'one cached conversion');
     assert.equal(got.length, expected.length);
     got.forEach((o, i) => {
       const want = expected[i];
@@ -206,12 +209,12 @@ test('a Model Lab bundle is served by ONNX Runtime with the predictions TensorFl
     });
     assert.match((got[3] as { error: string }).error, /^instance 3\b/);
   });
-  assert.equal((await bundleOnnx(dir)).fromCache, true);
+  assert.equal((await bundleOnnx(dir, ['x', 'y', 'z'])).fromCache, true);
   // New weights in the same folder: the cache is stale and is not used.
   randomizeWeights(model, 6);
   await writeBundle(dir, model, transform);
-  assert.equal((await bundleOnnx(dir)).fromCache, false);
-  assert.equal((await bundleOnnx(dir)).fromCache, true);
+  assert.equal((await bundleOnnx(dir, ['x', 'y', 'z'])).fromCache, false);
+  assert.equal((await bundleOnnx(dir, ['x', 'y', 'z'])).fromCache, true);
 });
 
 test('a bundle whose layers do not convert is served by TensorFlow.js, which says why', async () => {
