@@ -69,7 +69,7 @@ test('models and versions verbs: create, list, set-default, delete, with Cloud M
   assert.match((await cli('models', 'list')).stdout, /no models/);
 });
 
-test('custom-container mode: AIP_* routes and port, health then predictions, SIGTERM exits 0', { timeout: 60_000 }, async () => {
+test('custom-container mode: AIP_* routes and port on all interfaces, health then predictions, SIGTERM exits 0', { timeout: 60_000 }, async () => {
   const port = await freePort();
   const env = { AIP_HTTP_PORT: String(port), AIP_PREDICT_ROUTE: '/v1/endpoints/123/deployedModels/456:predict', AIP_HEALTH_ROUTE: '/health', AIP_STORAGE_URI: bundle };
   const { child, out, exited } = startServe([], env);
@@ -83,6 +83,9 @@ test('custom-container mode: AIP_* routes and port, health then predictions, SIG
   assert.equal(bad.status, 400);
   assert.match((bad.body as { error: string }).error, /instance 0/);
   assert.match(out.stdout, /\(container\)/);
+  // Vertex calls the container from outside: all interfaces, no token, and the log says so.
+  assert.match(out.stdout, /on http:\/\/0\.0\.0\.0:\d+/);
+  assert.match(out.stderr, /custom-container mode: listening on 0\.0\.0\.0 without a token/);
   child.kill('SIGTERM');
   assert.equal(await exited, 0, out.stderr);
 });

@@ -143,7 +143,7 @@ interface ServeOptions {
   registry?: boolean;
   workspace: string;
   name: string;
-  host: string;
+  host?: string;
   port: number;
   token?: string;
   tlsCert?: string;
@@ -218,7 +218,7 @@ function registerServe(program: Command): void {
     .option('--registry', 'serve every model of the registry (.modellab/models), following its changes')
     .addOption(workspaceOption())
     .option('--name <model>', 'model name for a served folder', 'model')
-    .option('--host <address>', 'address to bind; other than loopback requires --token or TLS', '127.0.0.1')
+    .option('--host <address>', 'address to bind (default 127.0.0.1; 0.0.0.0 in custom-container mode); other than loopback requires --token or TLS, except in custom-container mode')
     .option('--port <n>', 'port (0: any free port)', integer('--port', 0), 8080)
     .option('--token <secret>', 'require Authorization: Bearer <secret> (prefer MODELLAB_SERVE_TOKEN: a command line is visible to other users)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate')

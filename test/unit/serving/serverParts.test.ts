@@ -59,6 +59,9 @@ test('binding: loopback needs nothing; any other address needs a token or TLS', 
   assert.throws(() => checkBindSecurity('0.0.0.0', { tls: false }), /--token/);
   assert.doesNotThrow(() => checkBindSecurity('0.0.0.0', { token: 's3cret', tls: false }));
   assert.doesNotThrow(() => checkBindSecurity('0.0.0.0', { tls: true }));
+  // A Vertex AI custom container: Vertex authenticates in front of it and sends no token.
+  assert.doesNotThrow(() => checkBindSecurity('0.0.0.0', { tls: false, vertexContainer: true }));
+  assert.throws(() => checkBindSecurity('0.0.0.0', { tls: false, vertexContainer: false }), /--token/);
 });
 
 test('bearer check: only the exact token passes', () => {

@@ -11,9 +11,14 @@ export function isLoopback(host: string): boolean {
   return isIP(host) === 4 && host.startsWith('127.');
 }
 
-/** Throws when the binding would expose the server without a token or TLS. */
-export function checkBindSecurity(host: string, options: { token?: string; tls: boolean }): void {
-  if (isLoopback(host) || options.token || options.tls) return;
+/**
+ * Throws when the binding would expose the server without a token or TLS. The one exception is a Vertex
+ * AI custom container (`vertexContainer`): Vertex sends its AIP_* variables, routes only its own
+ * authenticated prediction traffic to the container, and sends no token, so a token could never be
+ * checked there.
+ */
+export function checkBindSecurity(host: string, options: { token?: string; tls: boolean; vertexContainer?: boolean }): void {
+  if (isLoopback(host) || options.token || options.tls || options.vertexContainer) return;
   throw new Error(
     `refusing to serve on ${host} without protection: other machines could call it. Give --token <secret> (or MODELLAB_SERVE_TOKEN), or --tls-cert and --tls-key, or bind 127.0.0.1`,
   );

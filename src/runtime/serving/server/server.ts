@@ -10,7 +10,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
-import { BearerCheck, checkBindSecurity } from './auth';
+import { BearerCheck, checkBindSecurity, isLoopback } from './auth';
 import { cloudmlErrorMessage, cloudmlRoutes } from './cloudmlRoutes';
 import { containerRoutes, type ContainerRoutesOptions } from './containerRoutes';
 import { healthRoutes } from './healthRoutes';
@@ -76,7 +76,10 @@ export class PredictionServer {
     readonly models: ServedModels,
     private readonly options: PredictionServerOptions,
   ) {
-    checkBindSecurity(options.host, { token: options.token, tls: options.tls !== undefined });
+    checkBindSecurity(options.host, { token: options.token, tls: options.tls !== undefined, vertexContainer: options.container !== undefined });
+    if (options.container && !isLoopback(options.host) && !options.token && !options.tls) {
+      options.log?.(`custom-container mode: listening on ${options.host} without a token, as Vertex AI expects (it authenticates callers in front of the container); do not publish this port anywhere else`);
+    }
     this.metrics = options.metrics ?? new ServerMetrics();
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (options.token) this.bearer = new BearerCheck(options.token);

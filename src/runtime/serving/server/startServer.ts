@@ -71,7 +71,8 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   const metrics = new ServerMetrics();
   const models = new ServedModels(source, { batching: options.batching, metrics, load: options.load, log: options.log });
   const server = new PredictionServer(models, {
-    host: options.host ?? '127.0.0.1',
+    // A Vertex AI container must answer on all interfaces (Vertex's frontend calls it from outside).
+    host: options.host ?? (container ? '0.0.0.0' : '127.0.0.1'),
     port,
     token: options.token,
     tls,
