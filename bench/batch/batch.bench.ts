@@ -1,35 +1,37 @@
 /**
- * bench/batch: `model-lab batch-predict`'s pipeline against the raw engine on the same model, in the same
- * run. Rows/s of runBatchPrediction (read → batch → engine → write, with checkpoints) over a JSON Lines
- * file, divided by rows/s of `engine.predict` alone on the same instances already parsed in memory, at
- * the same batch size. Then peak RSS of a whole job, each in its own process, for a 10 MB input and a
- * large one (default 1 GB; BENCH_BATCH_LARGE_MB sets it): streaming should make them about equal.
+ * bench/batch: `model-lab batch-predict` as users run it (the built CLI, its default flags, a child
+ * process each time) against the raw engine on the same model, in the same run. Rows/s of the job (its
+ * own `rowsPerSecond`: read → batch → engine → write, with checkpoints; model loading excluded) divided
+ * by rows/s of `engine.predict` alone on the same instances already parsed in memory, at the same batch
+ * size, measured just before and just after each job (the machine may be shared: each ratio compares
+ * neighbours in time; the median of `--reps` is reported). Then peak RSS of whole jobs with the default
+ * flags, for a 10 MB input and a large one (default 1 GB; BENCH_BATCH_LARGE_MB sets it): getrusage's
+ * maxRSS of the CLI process, engine worker threads included, by the same method for both sizes.
  *
- *   npm run build && node --import tsx bench/batch/batch.bench.ts [--large-mb 1024] [--batch-sizes 64,512] [--workers 2]
+ *   npm run build && node --import tsx bench/batch/batch.bench.ts [--large-mb 1024] [--batch-sizes 64,512]
+ *     [--setups default,--workers=0] [--throughput-mb 50] [--reps 3]
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEnginePool } from '../../src/runtime/batch/enginePool';
-import type { BatchPredictor } from '../../src/runtime/batch/predictBatch';
-import { runBatchPrediction } from '../../src/runtime/batch/runBatchPrediction';
 import { loadModelFolder } from '../../src/runtime/serving/loadModelFolder';
 import { tfjsBundleLoader } from '../../src/runtime/serving/engines/tfjsBundleEngine';
 import type { ModelEngine } from '../../src/runtime/serving/modelEngine';
 
 const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'bin/model-lab.js');
+const PEAK_RSS = join(__dirname, 'peakRss.cjs');
 const { values } = parseArgs({
   options: {
     'large-mb': { type: 'string', default: process.env.BENCH_BATCH_LARGE_MB ?? '1024' },
     'batch-sizes': { type: 'string', default: '64,512' },
-    'rss-batch-size': { type: 'string', default: '512' },
-    workers: { type: 'string', default: '2' },
-    child: { type: 'string' },
-    model: { type: 'string' },
-    'batch-size': { type: 'string' },
+    // Comma-separated CLI flag sets; `default` is no flag at all, '=' stands for a space.
+    setups: { type: 'string', default: 'default,--workers=0' },
+    'throughput-mb': { type: 'string', default: '50' },
+    reps: { type: 'string', default: '3' },
   },
 });
 
@@ -64,7 +66,7 @@ async function writeInput(path: string, megabytes: number): Promise<number> {
 }
 
 /** engine.predict alone, over instances already parsed, for at least `seconds`. */
-async function rawRowsPerSecond(engine: ModelEngine, instances: unknown[], batchSize: number, seconds = 3): Promise<number> {
+async function rawRowsPerSecond(engine: ModelEngine, instances: unknown[], batchSize: number, seconds = 2): Promise<number> {
   let rows = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
@@ -77,34 +79,34 @@ async function rawRowsPerSecond(engine: ModelEngine, instances: unknown[], batch
   return rows / ((performance.now() - t0) / 1000);
 }
 
-async function pipeline(
-  engine: ModelEngine | BatchPredictor,
-  model: string,
-  input: string,
-  batchSize: number,
-  concurrency?: number,
-): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
+interface CliRun {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  maxRssMB: number;
+}
+
+/** One whole `model-lab batch-predict` in a child process, as a user starts it, plus its peak RSS. */
+function cliRun(model: string, input: string, flags: string[]): CliRun {
   const out = mkdtempSync(join(tmpdir(), 'ml-bench-batch-out-'));
-  const how = 'predict' in engine && 'signature' in engine ? { engine } : { predictor: engine as BatchPredictor };
   try {
-    const r = await runBatchPrediction({ ...how, modelDir: model, inputs: [input], baseDir: process.cwd(), outputDir: out, batchSize, concurrency });
-    return { rows: r.sessionRows, seconds: r.elapsedSeconds, rowsPerSecond: r.rowsPerSecond };
+    const r = spawnSync(process.execPath, ['--require', PEAK_RSS, CLI, 'batch-predict', model, '--input', input, '--output', out, '--json', ...flags], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { type?: string; sessionRows: number; elapsedSeconds: number; rowsPerSecond: number };
+    const rss = /bench-peak-rss-kb (\d+)/.exec(r.stderr);
+    if (r.status !== 0 || result.type !== 'result' || !rss) throw new Error(`batch-predict ${flags.join(' ')} failed (${r.status}): ${r.stderr}`);
+    return { rows: result.sessionRows, seconds: result.elapsedSeconds, rowsPerSecond: result.rowsPerSecond, maxRssMB: Number(rss[1]) / 1024 };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 }
 
-/** Child mode: one whole job in this process, then its peak RSS. */
-async function child(input: string, model: string, batchSize: number): Promise<void> {
-  const engine = await loadEngine(model);
-  const r = await pipeline(engine, model, input, batchSize);
-  await engine.close();
-  process.stdout.write(`${JSON.stringify({ ...r, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
-}
-
 function trainModel(): string {
   const ws = mkdtempSync(join(tmpdir(), 'ml-bench-batch-ws-'));
-  const train = spawnSync(process.execPath, [join(ROOT, 'bin/model-lab.js'), 'train', 'examples/iris/modellab.yaml', '--json', '--workspace', ws, '--set', 'training.epochs=5'], {
+  const train = spawnSync(process.execPath, [CLI, 'train', 'examples/iris/modellab.yaml', '--json', '--workspace', ws, '--set', 'training.epochs=5'], {
     cwd: ROOT,
     encoding: 'utf8',
   });
@@ -113,23 +115,21 @@ function trainModel(): string {
   return last.bundleDir;
 }
 
-function rssRun(input: string, model: string, batchSize: number): { rows: number; seconds: number; rowsPerSecond: number; maxRssMB: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', input, '--model', model, '--batch-size', String(batchSize)], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
-}
-
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  if (values.child) return child(values.child, values.model!, Number(values['batch-size']));
   const dir = mkdtempSync(join(tmpdir(), 'ml-bench-batch-'));
   try {
+    console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model}), availableParallelism ${availableParallelism()}, Node ${process.version}, load average ${load()}`);
     const model = trainModel();
     const small = join(dir, 'input-10mb.jsonl');
     const smallRows = await writeInput(small, 10);
+    const mid = join(dir, 'input-throughput.jsonl');
+    const midRows = await writeInput(mid, Number(values['throughput-mb']));
     const engine = await loadEngine(model);
-    console.log(`model: iris MLP bundle, engine ${engine.framework}/${engine.runtime}; input 10 MB = ${fmt(smallRows)} lines`);
+    console.log(`model: iris MLP bundle, engine ${engine.framework}/${engine.runtime}; inputs: 10 MB = ${fmt(smallRows)} lines, ${values['throughput-mb']} MB = ${fmt(midRows)} lines (throughput)`);
     const instances = readFileSync(small, 'utf8')
       .split('\n')
       .filter((l) => l)
@@ -140,44 +140,39 @@ async function main(): Promise<void> {
           return [];
         }
       });
+    const reps = Number(values.reps);
+    const setups = values.setups!.split(',').map((s) => (s === 'default' ? [] : s.split('=')));
     for (const batchSize of values['batch-sizes']!.split(',').map(Number)) {
-      await pipeline(engine, model, small, batchSize); // warm-up: JIT, wasm, file cache
-      const raw = await rawRowsPerSecond(engine, instances, batchSize);
-      const job = await pipeline(engine, model, small, batchSize);
-      const raw2 = await rawRowsPerSecond(engine, instances, batchSize);
-      const rawMean = (raw + raw2) / 2;
-      console.log(
-        `batch ${batchSize}: raw engine ${fmt(rawMean)} rows/s (${fmt(raw)} before, ${fmt(raw2)} after); batch-predict ${fmt(job.rowsPerSecond)} rows/s ` +
-          `→ ratio ${(job.rowsPerSecond / rawMean).toFixed(2)} (target ≥ 0.80)`,
-      );
-    }
-    // Engine replicas in worker threads (the built CLI is their script, as `--workers` starts them).
-    const workers = Number(values.workers);
-    if (workers > 0) {
-      const pool = await startEnginePool(model, workers, join(ROOT, 'bin/model-lab.js'), ['__batch-engine-worker']);
-      for (const batchSize of values['batch-sizes']!.split(',').map(Number)) {
-        await pipeline(pool, model, small, batchSize, 2 * workers);
-        const raw = await rawRowsPerSecond(engine, instances, batchSize);
-        const job = await pipeline(pool, model, small, batchSize, 2 * workers);
-        console.log(`batch ${batchSize}, ${workers} engine workers: batch-predict ${fmt(job.rowsPerSecond)} rows/s vs raw engine (one, in-process) ${fmt(raw)} → ratio ${(job.rowsPerSecond / raw).toFixed(2)}`);
+      await rawRowsPerSecond(engine, instances, batchSize, 1); // warm-up
+      for (const flags of setups) {
+        const ratios: number[] = [];
+        const lines: string[] = [];
+        for (let rep = 0; rep < reps; rep++) {
+          const before = await rawRowsPerSecond(engine, instances, batchSize);
+          const job = cliRun(model, mid, [...flags, '--batch-size', String(batchSize)]);
+          const after = await rawRowsPerSecond(engine, instances, batchSize);
+          const raw = (before + after) / 2;
+          ratios.push(job.rowsPerSecond / raw);
+          lines.push(`raw ${fmt(before)}/${fmt(after)}, job ${fmt(job.rowsPerSecond)} → ${(job.rowsPerSecond / raw).toFixed(2)}`);
+        }
+        const name = flags.length > 0 ? flags.join(' ') : 'default flags';
+        console.log(`batch ${batchSize}, ${name}: median ratio ${median(ratios).toFixed(2)} (target ≥ 0.80); load average ${load()}\n    ${lines.join('\n    ')}`);
       }
-      await pool.close();
     }
     await engine.close();
 
-    const rssBatch = Number(values['rss-batch-size']);
-    const smallRss = rssRun(small, model, rssBatch);
-    console.log(`peak RSS, 10 MB input (${fmt(smallRss.rows)} rows, ${smallRss.seconds.toFixed(1)}s, ${fmt(smallRss.rowsPerSecond)} rows/s): ${smallRss.maxRssMB.toFixed(0)} MB`);
+    const smallRss = cliRun(model, small, []);
+    console.log(`peak RSS, default flags, 10 MB input (${fmt(smallRss.rows)} rows, ${smallRss.seconds.toFixed(1)}s, ${fmt(smallRss.rowsPerSecond)} rows/s): ${smallRss.maxRssMB.toFixed(0)} MB`);
     const largeMB = Number(values['large-mb']);
     const large = join(dir, `input-${largeMB}mb.jsonl`);
     const t0 = performance.now();
     const largeRows = await writeInput(large, largeMB);
     console.log(`(large input: ${(statSync(large).size / 1024 / 1024).toFixed(0)} MB, ${fmt(largeRows)} lines, generated in ${((performance.now() - t0) / 1000).toFixed(0)}s)`);
-    const largeRss = rssRun(large, model, rssBatch);
+    const largeRss = cliRun(model, large, []);
     rmSync(large, { force: true });
-    console.log(`peak RSS, ${largeMB} MB input (${fmt(largeRss.rows)} rows, ${largeRss.seconds.toFixed(1)}s, ${fmt(largeRss.rowsPerSecond)} rows/s): ${largeRss.maxRssMB.toFixed(0)} MB`);
+    console.log(`peak RSS, default flags, ${largeMB} MB input (${fmt(largeRss.rows)} rows, ${largeRss.seconds.toFixed(1)}s, ${fmt(largeRss.rowsPerSecond)} rows/s): ${largeRss.maxRssMB.toFixed(0)} MB`);
     const growth = largeRss.maxRssMB / smallRss.maxRssMB - 1;
-    console.log(`RSS large vs 10 MB: ${(growth * 100).toFixed(1)}% (target within 20%), large < 400 MB: ${largeRss.maxRssMB < 400 ? 'yes' : 'NO'}`);
+    console.log(`RSS large vs 10 MB: ${(growth * 100).toFixed(1)}% (target within 20%), large < 400 MB: ${largeRss.maxRssMB < 400 ? 'yes' : 'NO'}; load average ${load()}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

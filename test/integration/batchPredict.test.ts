@@ -185,12 +185,15 @@ test('JSON Lines, CSV and .gz inputs (a glob and a path) → Vertex-named shards
   assert.match(byId.get(609)!.error.message, /^extra\.csv:11: expected 5 fields, found 3/);
   assert.match(byId.get(619)!.error.message, /^extra\.csv:21: field 'petal_width': expected a number/);
 
-  // Engine replicas in worker threads write the very same files.
-  const viaWorkers = join(dir, 'out-workers');
-  const pooled = await runCli(['batch-predict', model, '--input', 'part-*.jsonl*', '--input', 'extra.csv', '--output', viaWorkers, '--shards', '3', '--batch-size', '16', '--workers', '2'], { cwd: dir });
-  assert.equal(pooled.code, 0, pooled.stderr);
-  for (const name of readdirSync(out).filter((n) => !n.endsWith('.jsonl'))) {
-    assert.equal(readFileSync(join(viaWorkers, name), 'utf8'), readFileSync(join(out, name), 'utf8'), name);
+  // The model in the main thread (the default runs engine workers, one per core) and a given number
+  // of workers write the very same files.
+  for (const workers of ['0', '3']) {
+    const other = join(dir, `out-workers-${workers}`);
+    const run = await runCli(['batch-predict', model, '--input', 'part-*.jsonl*', '--input', 'extra.csv', '--output', other, '--shards', '3', '--batch-size', '16', '--workers', workers], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    for (const name of readdirSync(out).filter((n) => !n.endsWith('.jsonl'))) {
+      assert.equal(readFileSync(join(other, name), 'utf8'), readFileSync(join(out, name), 'utf8'), `--workers ${workers}: ${name}`);
+    }
   }
 
   // Running it again finds the job complete and writes nothing.

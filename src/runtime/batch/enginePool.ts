@@ -2,33 +2,53 @@
  * Engine replicas in worker threads. An engine that computes on the calling thread (TensorFlow.js on
  * wasm, the TypeScript tree evaluator) leaves nothing to overlap, and parsing the JSON in, running the
  * model and serialising the JSON out all compete for that one thread. Each worker loads the model folder
- * itself and turns a batch of raw lines into finished output text (`predictBatch`), so the main thread
- * only splits lines, orders the answers and writes them; only strings cross between threads.
+ * itself and turns batches of raw lines into finished output text (`predictBatch`), so the main thread
+ * only finds line ends, decodes whole chunks, orders the answers and writes them: it neither parses nor
+ * serialises a row. Input lines go to a worker as strings; output comes back as UTF-8 bytes encoded
+ * there, transferred (see `encoded`).
  *
  * A worker is started from a script that, given `workerArgv`, calls `runEngineWorker()`: the CLI starts
  * itself with a hidden command, since the bundled CLI has no separate worker file.
  */
+import * as ort from 'onnxruntime-node';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadModelFolder } from '../serving/loadModelFolder';
-import { type Batch, type BatchOutput, type BatchPredictor, EngineFailure, predictBatch } from './predictBatch';
+import type { Batch } from './inputRecords';
+import { GarbageCollector } from './collectGarbage';
+import { type BatchOutput, type BatchPredictor, EngineFailure, predictBatch } from './predictBatch';
 
 interface WorkerInit {
   modelDir: string;
 }
-type ToWorker = { id: number; batch: Batch; fileNames: string[] };
+/** Several consecutive batches in one message (fewer wake-ups per row at small batch sizes). */
+type ToWorker = { id: number; batches: Batch[]; fileNames: string[] };
 type FromWorker =
   | { ready: string }
   | { loadError: string }
-  | { id: number; output: BatchOutput }
-  | { id: number; error: string; engineFailure: boolean };
+  /** The outputs of the batches done, in order; `error` when the next one failed (later ones were not run). */
+  | { id: number; outputs: BatchOutput[]; error?: string; engineFailure?: boolean };
+
+/** Output text as UTF-8 in a buffer of its own, to be transferred. */
+const encoder = new TextEncoder();
+function encoded(output: BatchOutput): BatchOutput {
+  return { ...output, results: encoder.encode(output.results as string), errors: encoder.encode(output.errors as string) };
+}
 
 interface Replica {
   worker: Worker;
   outstanding: number;
 }
 
+interface Deferred {
+  resolve(o: BatchOutput): void;
+  reject(e: Error): void;
+}
+
+/** Rows a worker is sent at once: batches are grouped up to this (a batch is never split). */
+const GROUP_ROWS = 512;
+
 export async function startEnginePool(modelDir: string, count: number, script: string, workerArgv: string[]): Promise<BatchPredictor> {
-  const pending = new Map<number, { resolve(o: BatchOutput): void; reject(e: Error): void }>();
+  const pending = new Map<number, { replica: Replica; calls: Deferred[] }>();
   let nextId = 0;
   let runtime = '';
   const replicas: Replica[] = await Promise.all(
@@ -41,19 +61,21 @@ export async function startEnginePool(modelDir: string, count: number, script: s
           worker.on('message', (m: FromWorker) => {
             if ('ready' in m) return (runtime = m.ready), resolve(replica);
             if ('loadError' in m) return reject(new Error(m.loadError));
-            const call = pending.get(m.id);
-            if (!call) return;
+            const group = pending.get(m.id);
+            if (!group) return;
             pending.delete(m.id);
             replica.outstanding--;
-            if ('output' in m) call.resolve(m.output);
-            else call.reject(m.engineFailure ? new EngineFailure(m.error) : new Error(m.error));
+            group.calls.forEach((call, i) => {
+              if (i < m.outputs.length) call.resolve(m.outputs[i]);
+              else call.reject(m.engineFailure ? new EngineFailure(m.error!) : new Error(m.error ?? 'an engine worker answered too few batches'));
+            });
           });
           // A worker that dies takes its batches with it: fail them, the job stops and stays resumable.
           worker.on('error', (err) => {
             reject(err);
-            for (const [id, call] of pending) {
+            for (const [id, group] of pending) {
               pending.delete(id);
-              call.reject(new Error(`an engine worker failed: ${err.message}`));
+              for (const call of group.calls) call.reject(new Error(`an engine worker failed: ${err.message}`));
             }
           });
         }),
@@ -61,15 +83,17 @@ export async function startEnginePool(modelDir: string, count: number, script: s
   );
   return {
     description: `${runtime} ×${count} worker threads`,
-    predict(batch, fileNames) {
-      // Least busy replica: batches take about equal time, so this is round-robin in practice.
+    groupRows: GROUP_ROWS,
+    predict(batches, fileNames) {
+      // Least busy replica: groups take about equal time, so this is round-robin in practice.
       const replica = replicas.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
       replica.outstanding++;
       const id = nextId++;
-      return new Promise<BatchOutput>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        replica.worker.postMessage({ id, batch, fileNames } satisfies ToWorker);
-      });
+      const calls: Deferred[] = [];
+      const outputs = batches.map((): Promise<BatchOutput> => new Promise((resolve, reject) => calls.push({ resolve, reject })));
+      pending.set(id, { replica, calls });
+      replica.worker.postMessage({ id, batches, fileNames } satisfies ToWorker);
+      return outputs;
     },
     async close() {
       await Promise.all(replicas.map((r) => r.worker.terminate()));
@@ -77,11 +101,12 @@ export async function startEnginePool(modelDir: string, count: number, script: s
   };
 }
 
-/** The worker side: load the model, then answer batches until terminated. */
+/** The worker side: load the model, then answer groups of batches until terminated. */
 export async function runEngineWorker(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('the batch engine worker runs only inside a worker thread');
   const { modelDir } = workerData as WorkerInit;
+  oneOnnxThreadPerReplica();
   let engine;
   try {
     engine = await loadModelFolder(modelDir);
@@ -90,12 +115,49 @@ export async function runEngineWorker(): Promise<void> {
     return;
   }
   const loaded = engine;
+  // The batches of a group, and of the groups queued, run concurrently, as in the main thread: the
+  // engine may compute one batch off this thread (ONNX Runtime does) while the next is parsed here.
+  const collector = new GarbageCollector();
   port.on('message', (m: ToWorker) => {
-    predictBatch(loaded, m.batch, m.fileNames).then(
-      (output) => port.postMessage({ id: m.id, output } satisfies FromWorker),
-      (err: unknown) =>
-        port.postMessage({ id: m.id, error: err instanceof Error ? err.message : String(err), engineFailure: err instanceof EngineFailure } satisfies FromWorker),
-    );
+    for (const batch of m.batches) collector.after(batch.bytes);
+    void Promise.allSettled(m.batches.map((batch) => predictBatch(loaded, batch, m.fileNames))).then((settled) => {
+      const outputs: BatchOutput[] = [];
+      let failure: unknown;
+      for (const s of settled) {
+        if (s.status === 'rejected') {
+          failure = s.reason;
+          break;
+        }
+        outputs.push(encoded(s.value));
+      }
+      // Output goes back as bytes, transferred: output strings copied into the main thread's heap
+      // would outlive scavenges there while they wait their turn, and pile up in its old generation.
+      const transfer = outputs.flatMap((o) => [(o.results as Uint8Array).buffer as ArrayBuffer, (o.errors as Uint8Array).buffer as ArrayBuffer]);
+      const error = failure === undefined ? {} : { error: failure instanceof Error ? failure.message : String(failure), engineFailure: failure instanceof EngineFailure };
+      port.postMessage({ id: m.id, outputs, ...error } satisfies FromWorker, transfer);
+    });
   });
   port.postMessage({ ready: `${engine.framework}/${engine.runtime}` } satisfies FromWorker);
+}
+
+/**
+ * ONNX Runtime sessions use a thread pool of one thread per core by default, whose threads spin while
+ * waiting for work. With one replica per core that is cores² threads competing for the cores, and on a
+ * loaded machine a handoff to a descheduled pool thread costs more than the small model it runs. The
+ * pool parallelises across replicas, so a session created in an engine worker gets one intra-op and one
+ * inter-op thread unless the loader asks for something else. Called in the worker only: the module
+ * instance (and so this setting) is per thread; sessions of the main thread, the server's, are untouched.
+ */
+function oneOnnxThreadPerReplica(): void {
+  const sessions = ort.InferenceSession as unknown as { create(...args: unknown[]): Promise<ort.InferenceSession> };
+  const create = sessions.create.bind(sessions);
+  sessions.create = (...args: unknown[]) => {
+    // create(model, options?) or create(buffer, byteOffset, byteLength?, options?): options come last.
+    const last = args.length - 1;
+    const hasOptions = last >= 1 && typeof args[last] === 'object' && args[last] !== null;
+    if (!hasOptions && args.length !== 1) return create(...args);
+    const options = (hasOptions ? args[last] : {}) as ort.InferenceSession.SessionOptions;
+    const withThreads = { intraOpNumThreads: 1, interOpNumThreads: 1, ...options };
+    return create(...(hasOptions ? [...args.slice(0, last), withThreads] : [args[0], withThreads]));
+  };
 }

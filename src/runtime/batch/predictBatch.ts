@@ -5,18 +5,15 @@
  */
 import type { ModelEngine, PredictOutcome } from '../serving/modelEngine';
 import { shorten } from '../data/values';
-import type { InputItem, InputPosition } from './inputRecords';
+import type { Batch, InputPosition, Segment } from './inputRecords';
 import { engineMessage, errorLine, type LineError, resultLine } from './outputLines';
 
-export interface Batch {
-  items: InputItem[];
-  /** Input bytes the batch covers (progress). */
-  bytes: number;
-}
+export type { Batch } from './inputRecords';
 
 export interface BatchOutput {
-  results: string;
-  errors: string;
+  /** Output lines: text in this thread, UTF-8 bytes from an engine worker (see enginePool.ts). */
+  results: string | Uint8Array;
+  errors: string | Uint8Array;
   predicted: number;
   failed: number;
   bytes: number;
@@ -28,14 +25,17 @@ export interface BatchOutput {
 export interface BatchPredictor {
   /** e.g. 'tfjs-wasm', or 'tfjs-wasm ×2 workers'. */
   readonly description: string;
-  predict(batch: Batch, fileNames: string[]): Promise<BatchOutput>;
+  /** Batches are best handed over in groups of about this many rows (default: one batch at a time). */
+  readonly groupRows?: number;
+  /** Consecutive batches, one output promise each, in the same order. */
+  predict(batches: Batch[], fileNames: string[]): Promise<BatchOutput>[];
   close(): Promise<void>;
 }
 
 export function inProcessPredictor(engine: ModelEngine): BatchPredictor {
   return {
     description: `${engine.framework}/${engine.runtime}`,
-    predict: (batch, fileNames) => predictBatch(engine, batch, fileNames),
+    predict: (batches, fileNames) => batches.map((batch) => predictBatch(engine, batch, fileNames)),
     close: () => engine.close(),
   };
 }
@@ -45,52 +45,70 @@ export class EngineFailure extends Error {}
 
 type Outcome = PredictOutcome | { thrown: string };
 
-type ReadyItem = InputItem & ({ json: string; instance: unknown } | { bad: string; text: string });
+/** A record ready for the engine (`json`: its text, echoed in the output), or one that cannot be read. */
+type Row = { file: number; line: number } & ({ json: string; instance: unknown } | { bad: string; text: string });
 
 export async function predictBatch(engine: ModelEngine, batch: Batch, fileNames: string[]): Promise<BatchOutput> {
-  const items = batch.items.map(parseItem);
-  const good = items.filter((it): it is Extract<ReadyItem, { instance: unknown }> => 'instance' in it);
-  const outcomes = good.length > 0 ? await predictIsolating(engine, good.map((it) => it.instance)) : [];
-  if (good.length > 1 && outcomes.every((o) => 'thrown' in o)) {
+  const rows: Row[] = [];
+  for (const segment of batch.segments) readSegment(segment, rows);
+  const instances: unknown[] = [];
+  for (const row of rows) if ('instance' in row) instances.push(row.instance);
+  const outcomes = instances.length > 0 ? await predictIsolating(engine, instances) : [];
+  if (instances.length > 1 && outcomes.every((o) => 'thrown' in o)) {
     throw new EngineFailure(`the model failed on every instance of a batch: ${(outcomes[0] as { thrown: string }).thrown}`);
   }
   let results = '';
   let errors = '';
   let predicted = 0;
   let j = 0;
-  for (const item of items) {
-    const where = `${fileNames[item.file]}:${item.line}`;
-    let error: LineError | undefined;
-    if ('bad' in item) {
-      error = { status: 'INVALID_ARGUMENT', message: `${where}: ${item.bad}` };
-      errors += errorLine(JSON.stringify(item.text), error);
+  for (const row of rows) {
+    if ('bad' in row) {
+      errors += errorLine(JSON.stringify(row.text), { status: 'INVALID_ARGUMENT', message: `${fileNames[row.file]}:${row.line}: ${row.bad}` });
       continue;
     }
     const outcome = outcomes[j++];
     if ('prediction' in outcome) {
-      results += resultLine(item.json, outcome.prediction);
+      results += resultLine(row.json, outcome.prediction);
       predicted++;
       continue;
     }
-    error =
+    const where = `${fileNames[row.file]}:${row.line}`;
+    const error: LineError =
       'thrown' in outcome
         ? { status: 'INTERNAL', message: `${where}: the model failed on this instance: ${outcome.thrown}` }
         : { status: 'INVALID_ARGUMENT', message: `${where}: ${engineMessage(outcome.error)}` };
-    errors += errorLine(item.json, error);
+    errors += errorLine(row.json, error);
   }
-  const lastItem = batch.items[batch.items.length - 1];
-  return { results, errors, predicted, failed: batch.items.length - predicted, bytes: batch.bytes, last: { file: lastItem.file, line: lastItem.line } };
+  return { results, errors, predicted, failed: rows.length - predicted, bytes: batch.bytes, last: batch.last };
 }
 
-/** JSON Lines items arrive as text: parse them here, where the model runs. */
-function parseItem(item: InputItem): ReadyItem {
-  if ('bad' in item || item.instance !== undefined) return item as ReadyItem;
-  try {
-    // Set in place: a copy per instance is garbage the collector then spends time on.
-    item.instance = JSON.parse(item.json);
-    return item as ReadyItem;
-  } catch (err) {
-    return { file: item.file, line: item.line, bytes: item.bytes, bad: `invalid JSON (${shorten((err as Error).message, 80)})`, text: item.json };
+/**
+ * The records of a segment. JSON Lines lines are decoded and parsed here, where the model runs: a
+ * leading BOM on line 1 and a trailing '\r' dropped, blank lines skipped, a line that does not parse
+ * reported with its text.
+ */
+function readSegment(segment: Segment, rows: Row[]): void {
+  if ('items' in segment) {
+    for (const item of segment.items) rows.push(item as Row);
+    return;
+  }
+  const { file, firstLine, lines, text } = segment;
+  let begin = 0;
+  for (let k = 0; k < lines; k++) {
+    const nl = text.indexOf('\n', begin);
+    const end = nl < 0 ? text.length : nl;
+    let line = text.slice(begin, end);
+    begin = end + 1;
+    const number = firstLine + k;
+    // Line 1 may start with a byte order mark (a decoder would drop one, and then the reader did).
+    if (number === 1 && line.charCodeAt(0) === 0xfeff) line = line.charCodeAt(1) === 0xfeff ? line.slice(2) : line.slice(1);
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (line.trim() === '') continue;
+    try {
+      rows.push({ file, line: number, json: line, instance: JSON.parse(line) });
+    } catch (err) {
+      rows.push({ file, line: number, bad: `invalid JSON (${shorten((err as Error).message, 80)})`, text: line });
+    }
   }
 }
 

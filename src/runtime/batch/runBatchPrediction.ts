@@ -2,15 +2,16 @@
  * A batch prediction job: input files → batches → engine → output shards, streaming with a bounded
  * number of batches in memory, resumable from its progress journal (see journal.ts).
  *
- * Flow control is pull-based: a batch is read only when fewer than `concurrency` batches are in the
- * engine, and batches are written strictly in the order they were read, so memory stays at about
- * `concurrency × batchSize` instances whatever the input size, and each shard keeps input order.
+ * Flow control is pull-based: a batch is read only when fewer than `concurrency` batches, and fewer
+ * than `maxInFlightBytes` of input, are in the engine, and batches are written strictly in the order
+ * they were read, so memory stays at about `concurrency × batchSize` instances whatever the input
+ * size, and each shard keeps input order. Nothing kept across batches grows with the input.
  * Batch n goes to shard n % shards.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelEngine } from '../serving/modelEngine';
-import { type InputFile, type InputItem, type InputPosition, readInputItems, resolveInputs } from './inputRecords';
+import { type Batch, type InputFile, type InputPosition, readBatches, resolveInputs } from './inputRecords';
 import {
   type Checkpoint,
   emptyCheckpoint,
@@ -21,8 +22,9 @@ import {
   readJournal,
 } from './journal';
 import { isBatchOutputName, JOURNAL_FILE, shardPaths } from './outputFiles';
-import { type Batch, type BatchOutput, type BatchPredictor, inProcessPredictor } from './predictBatch';
+import { type BatchOutput, type BatchPredictor, inProcessPredictor } from './predictBatch';
 import { ShardWriter } from './shardWriter';
+import { GarbageCollector } from './collectGarbage';
 
 /** The job cannot start as asked (an output folder holding another job, a bad setting): nothing was written. */
 export class BatchPredictionJobError extends Error {}
@@ -43,6 +45,11 @@ export interface BatchJobOptions {
   shards?: number;
   /** Engine calls in flight at once; helps engines that compute off the main thread. */
   concurrency?: number;
+  /**
+   * At most this many input bytes in flight (default 32 MiB): with long lines a few batches are
+   * already a lot of memory, so the window is bounded in bytes as well as in batches.
+   */
+  maxInFlightBytes?: number;
   /** How often, at most, written output is fsynced and checkpointed (ms). */
   checkpointIntervalMs?: number;
   /** Stops reading: the batches in flight are finished, written and checkpointed. */
@@ -83,6 +90,7 @@ export interface BatchJobResult {
 export async function runBatchPrediction(options: BatchJobOptions): Promise<BatchJobResult> {
   const batchSize = positive(options.batchSize ?? 64, 'batch size');
   const concurrency = positive(options.concurrency ?? 4, 'concurrency');
+  const maxInFlightBytes = options.maxInFlightBytes ?? 32 << 20;
   const interval = options.checkpointIntervalMs ?? 1000;
   const outputDir = resolve(options.outputDir);
   const files = await resolveInputs(options.inputs, options.baseDir);
@@ -138,7 +146,9 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
     journal.append({ checkpoint: { ...state, results: [...results.lengths], errors: [...errors.lengths] }, at: new Date().toISOString() });
     lastCheckpoint = performance.now();
   };
+  const collector = new GarbageCollector();
   const write = (out: BatchOutput) => {
+    collector.after(out.bytes);
     const shard = state.batches % shards;
     results.write(shard, out.results);
     errors.write(shard, out.errors);
@@ -155,26 +165,44 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
   options.onEvent?.({ type: 'started', outputDir, inputs: files.map((f) => f.name), shards, batchSize, resumed: !!previous?.job, progress: progress() });
   const predictor = options.predictor ?? inProcessPredictor(options.engine!);
   const fileNames = files.map((f) => f.name);
-  const items = readInputItems(files, start.input ?? undefined);
-  const batches = new BatchCutter(items, batchSize);
-  const inFlight: Promise<BatchOutput>[] = [];
+  const batches = readBatches(files, batchSize, start.input ?? undefined);
+  // The batches in the engine, oldest first. A predictor that takes batches in groups (engine workers)
+  // is handed `group` at a time, and the window counts batches: `concurrency` groups of them.
+  const group = Math.max(1, Math.floor((predictor.groupRows ?? 0) / batchSize));
+  const window = concurrency * group;
+  const inFlight: { output: Promise<BatchOutput>; bytes: number }[] = [];
+  let inFlightBytes = 0;
+  const writeOldest = async () => {
+    const oldest = inFlight.shift()!;
+    inFlightBytes -= oldest.bytes;
+    write(await oldest.output);
+  };
   let failure: unknown;
   try {
-    for (;;) {
-      if (options.signal?.aborted) break;
-      const batch = await batches.next();
-      if (!batch) break;
-      const pending = predictor.predict(batch, fileNames);
-      // A rejection is taken when its turn to be written comes; until then it must not count as unhandled.
-      pending.catch(() => undefined);
-      inFlight.push(pending);
-      if (inFlight.length >= concurrency) write(await inFlight.shift()!);
+    for (let done = false; !done && !options.signal?.aborted; ) {
+      const taken: Batch[] = [];
+      while (taken.length < group) {
+        const next = await batches.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        taken.push(next.value);
+      }
+      if (taken.length === 0) break;
+      predictor.predict(taken, fileNames).forEach((output, i) => {
+        // A rejection is taken when its turn to be written comes; until then it must not count as unhandled.
+        output.catch(() => undefined);
+        inFlight.push({ output, bytes: taken[i].bytes });
+        inFlightBytes += taken[i].bytes;
+      });
+      while (inFlight.length > window - group || (inFlightBytes >= maxInFlightBytes && inFlight.length > 0)) await writeOldest();
     }
-    while (inFlight.length > 0) write(await inFlight.shift()!);
+    while (inFlight.length > 0) await writeOldest();
   } catch (err) {
     failure = err;
   } finally {
-    await items.return(undefined);
+    await batches.return(undefined);
     // What was written before a failure is sound: checkpoint it, so a re-run continues from there.
     checkpoint();
     const cancelled = !failure && !!options.signal?.aborted;
@@ -199,35 +227,6 @@ export async function runBatchPrediction(options: BatchJobOptions): Promise<Batc
     files: outputFiles,
     stoppedAfter: cancelled ? where(files, state.input) ?? undefined : undefined,
   };
-}
-
-/** Cuts the item stream into batches of up to `size` instances, plus the unreadable lines met on the way. */
-class BatchCutter {
-  private pending: InputItem[] = [];
-  private at = 0;
-  constructor(
-    private readonly chunks: AsyncGenerator<InputItem[]>,
-    private readonly size: number,
-  ) {}
-
-  async next(): Promise<Batch | undefined> {
-    const batch: Batch = { items: [], bytes: 0 };
-    let instances = 0;
-    while (instances < this.size) {
-      if (this.at >= this.pending.length) {
-        const next = await this.chunks.next();
-        if (next.done) break;
-        this.pending = next.value;
-        this.at = 0;
-        continue;
-      }
-      const item = this.pending[this.at++];
-      batch.items.push(item);
-      batch.bytes += item.bytes;
-      if (!('bad' in item)) instances++;
-    }
-    return batch.items.length > 0 ? batch : undefined;
-  }
 }
 
 function where(files: InputFile[], position: InputPosition | null): string | null {

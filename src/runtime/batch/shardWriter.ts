@@ -8,6 +8,7 @@ import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:f
 export class ShardWriter {
   private readonly fds: number[];
   private readonly dirty: boolean[];
+  private scratch = Buffer.allocUnsafeSlow(1 << 16);
   readonly lengths: number[];
 
   /** Opens (or creates) each shard and cuts it to `lengths[i]`: bytes past the last checkpoint are discarded. */
@@ -24,12 +25,24 @@ export class ShardWriter {
     this.dirty = paths.map(() => true);
   }
 
-  write(shard: number, text: string): void {
-    if (text === '') return;
-    const bytes = Buffer.from(text, 'utf8');
+  /** Text, or UTF-8 bytes (encoded by an engine worker). */
+  write(shard: number, text: string | Uint8Array): void {
+    if (text.length === 0) return;
+    let bytes: Uint8Array;
+    let length: number;
+    if (typeof text === 'string') {
+      // Encoded into one reused buffer: a fresh Buffer per batch is external memory that V8 frees only
+      // when this thread's heap is collected, which on a long job lets RSS grow by tens of MB.
+      if (3 * text.length > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(Math.max(3 * text.length, 2 * this.scratch.length));
+      bytes = this.scratch;
+      length = this.scratch.write(text, 0, 'utf8');
+    } else {
+      bytes = text;
+      length = text.length;
+    }
     let done = 0;
-    while (done < bytes.length) done += writeSync(this.fds[shard], bytes, done, bytes.length - done);
-    this.lengths[shard] += bytes.length;
+    while (done < length) done += writeSync(this.fds[shard], bytes, done, length - done);
+    this.lengths[shard] += length;
     this.dirty[shard] = true;
   }
 

@@ -3,6 +3,7 @@
  * to the end, bad lines included (they are in the errors shards); 130 when cancelled (the output folder
  * is resumable); 1 when the job itself failed; 2 for a wrong command line.
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { type BatchReporter, JsonBatchReporter, PlainBatchReporter, TerminalBatchReporter } from '../batch/batchReporters';
 import { BatchPredictionJobError, runBatchPrediction } from '../batch/runBatchPrediction';
@@ -17,8 +18,8 @@ export interface BatchPredictOptions {
   output: string;
   batchSize: string;
   shards?: string;
-  concurrency: string;
-  workers: string;
+  concurrency?: string;
+  workers?: string;
   json?: boolean;
 }
 
@@ -31,8 +32,8 @@ export function registerBatchPredictCommand(program: Command): void {
     .requiredOption('--output <dir>', 'output folder; an unfinished job there is resumed')
     .option('--batch-size <n>', 'instances per model call', '64')
     .option('--shards <n>', 'output shards (default 1, or the resumed job\'s)')
-    .option('--concurrency <n>', 'model calls in flight at once', '4')
-    .option('--workers <n>', 'engine replicas in worker threads (0: the model runs in the main thread)', '0')
+    .option('--concurrency <n>', 'model calls in flight at once (default 4 per engine worker, at least 4)')
+    .option('--workers <n>', `engine replicas in worker threads (default one per CPU core, at most ${MAX_DEFAULT_WORKERS}: ${defaultWorkers()} here; 0: the model runs in the main thread)`)
     .option('--json', 'print one JSON object per line, ending with a result object')
     .action(async (modelDir: string, options: BatchPredictOptions) => {
       process.exitCode = await batchPredictCommand(modelDir, options);
@@ -43,12 +44,24 @@ export function registerBatchPredictCommand(program: Command): void {
 
 const ENGINE_WORKER_COMMAND = '__batch-engine-worker';
 
+/**
+ * Engine workers by default: the main thread then only finds line ends and writes (see enginePool.ts),
+ * so the cores go to parsing, the model and serialising. More than a few replicas only add memory (each
+ * loads the model) for a job whose reading and writing stay on one thread.
+ */
+const MAX_DEFAULT_WORKERS = 4;
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_WORKERS));
+}
+
 export async function batchPredictCommand(modelDir: string, options: BatchPredictOptions): Promise<number> {
   const batchSize = positiveInt(options.batchSize, '--batch-size');
   const shards = options.shards === undefined ? undefined : positiveInt(options.shards, '--shards');
-  const workers = options.workers === '0' ? 0 : positiveInt(options.workers, '--workers');
-  // Enough batches in flight to keep every worker busy while the main thread reads and writes.
-  const concurrency = Math.max(positiveInt(options.concurrency, '--concurrency'), 2 * workers);
+  const workers = options.workers === undefined ? defaultWorkers() : options.workers === '0' ? 0 : positiveInt(options.workers, '--workers');
+  // Enough batches in flight to keep every worker busy while the main thread reads and writes: a worker
+  // woken for each batch on a loaded machine may wait for a time slice, so each has a few queued.
+  const concurrency =
+    options.concurrency === undefined ? Math.max(4, 4 * workers) : Math.max(positiveInt(options.concurrency, '--concurrency'), 2 * workers);
   const reporter: BatchReporter = options.json ? new JsonBatchReporter() : process.stderr.isTTY ? new TerminalBatchReporter() : new PlainBatchReporter();
 
   // Ctrl-C once: finish the batches in flight, write and checkpoint them, exit 130. Twice: leave now
