@@ -87,6 +87,8 @@ async function main() {
     'node_modules/esbuild/lib/main.js',
     'node_modules/@esbuild/linux-x64/bin/esbuild',
   ];
+  // The extension's lazily loaded bundles (scripts/build.mjs turns its import()s into dist/extension-*.js).
+  for (const m of readFileSync(join(root, 'dist/extension.js'), 'utf8').matchAll(/require\("\.\/(extension-[\w.-]+\.js)"\)/g)) required.push(`dist/${m[1]}`);
   for (const p of required) if (!has(p)) problems.push(`missing: ${p}`);
   if (![...entries.keys()].some((n) => n.startsWith('extension/media/'))) problems.push('missing: media/');
   if (existsSync(join(root, 'LICENSE')) && !has('LICENSE.txt') && !has('LICENSE')) problems.push('missing: LICENSE');

@@ -2,7 +2,7 @@
 // and the webview (browser). TensorFlow.js is bundled; its wasm binaries are copied beside the runtime bundle.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +27,27 @@ const importMetaUrl = {
 // Native and optional modules are never bundled: they are loaded at run time if present.
 const nodeExternals = ['vscode', 'esbuild', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', 'webgpu'];
 
+// The extension's `import()`s become bundles of their own (dist/extension-<module>.js), loaded on first
+// use: activation then compiles only the extension's own code, while the spec validator (yaml, ajv) and
+// the runtime client (vscode-jsonrpc) wait until a spec is checked or the runtime starts.
+const lazyExtensionModules = new Map(); // bundle name -> source file
+const lazyChunks = {
+  name: 'lazy-extension-modules',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.pluginData?.lazy) return undefined;
+      const resolved = await build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, pluginData: { lazy: true } });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(resolved.path)?.[1];
+      const name = `extension-${pkg ? pkg.replace(/[@\\/]/g, '-').replace(/^-/, '') : basename(resolved.path).replace(/\.[cm]?[jt]s$/, '')}`;
+      const known = lazyExtensionModules.get(name);
+      if (known !== undefined && known !== resolved.path) return { errors: [{ text: `two lazy modules would both be dist/${name}.js: ${known} and ${resolved.path}` }] };
+      lazyExtensionModules.set(name, resolved.path);
+      return { path: `./${name}.js`, external: true };
+    });
+  },
+};
+
 await Promise.all([
   esbuild.build({
     ...common,
@@ -49,7 +70,22 @@ await Promise.all([
     format: 'cjs',
     target: 'node20',
     external: nodeExternals,
-  }),
+    plugins: [lazyChunks],
+    // import() of the lazy bundles as require(): the extension host loads CommonJS.
+    supported: { 'dynamic-import': false },
+  }).then(() =>
+    esbuild.build({
+      ...common,
+      entryPoints: Object.fromEntries(lazyExtensionModules),
+      ...importMetaUrl,
+      ...nodeResolution,
+      outdir: 'dist',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: nodeExternals,
+    }),
+  ),
   // The experiment panel (browser code): its CSS import is written beside it as dist/webview.css, which the
   // panel's HTML links (the CSP allows styles only from the extension's own files).
   esbuild.build({

@@ -127,20 +127,8 @@ export interface LogParams {
 export const LogNotification = new NotificationType<LogParams>('log');
 
 // ── errors ───────────────────────────────────────────────────────────────────
-export const RuntimeErrorCode = {
-  /** The spec is invalid: `data.problems` says where. */
-  SpecInvalid: -32001,
-  /** The data could not be read or does not fit the spec. */
-  DataInvalid: -32002,
-  /** The model folder cannot be loaded or the instances do not fit it. */
-  PredictInvalid: -32003,
-  Internal: -32099,
-} as const;
-
-export interface RuntimeErrorData {
-  problems?: { file: string; line: number; column: number; path: string; message: string; suggestion?: string }[];
-  runId?: string;
-}
+// RuntimeErrorCode and RuntimeErrorData live in ./runtimeErrors (no vscode-jsonrpc: the extension reads them at once).
+export { RuntimeErrorCode, type RuntimeErrorData } from './runtimeErrors';
 
 // ══ HyperTune studies ═══════════════════════════════════════════════════════
 // A study runs in the runtime process; its trials run in worker processes the runtime spawns (one

@@ -65,7 +65,7 @@ async function train(services: ExtensionServices, arg: unknown, options: JobOpti
   const spec = await resolveSpec(arg, 'Train');
   if (!spec) return undefined;
   await saveIfDirty(spec);
-  return trainSpec(services, spec, specName(spec), workspaceFor(spec), options);
+  return trainSpec(services, spec, await specName(spec), workspaceFor(spec), options);
 }
 
 async function tune(services: ExtensionServices, arg: unknown, options: JobOptions): Promise<TuneOutcome | undefined> {
@@ -74,7 +74,7 @@ async function tune(services: ExtensionServices, arg: unknown, options: JobOptio
   if (!spec) return undefined;
   await saveIfDirty(spec);
   const config = vscode.workspace.getConfiguration('modelLab');
-  const name = specName(spec);
+  const name = await specName(spec);
   // The runtime's own id format (src/runtime/tune/studyFolder.ts: newStudyId = newRunId), chosen here so
   // notifications can be matched before the answer.
   const studyId = newRunId(name);

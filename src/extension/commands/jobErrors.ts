@@ -3,7 +3,7 @@
  * lands in the Problems view; a runtime crash says so (the runtime host has already reported it).
  */
 import * as vscode from 'vscode';
-import { RuntimeErrorCode, type RuntimeErrorData } from '../../protocol/runtimeProtocol';
+import { RuntimeErrorCode, type RuntimeErrorData } from '../../protocol/runtimeErrors';
 import { formatSpecProblem } from '../../runtime/spec/specError';
 import { showSpecProblems } from '../editor/specDiagnostics';
 import type { ExtensionServices } from '../services';

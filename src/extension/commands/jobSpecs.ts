@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { parse as parseYaml } from 'yaml';
 import { isJobSpecPath, SPEC_GLOB } from '../editor/specFiles';
 
 /** The spec to work on: `arg` if it is a Uri, else the active editor's spec, else one the user picks. */
@@ -23,9 +22,10 @@ export async function resolveSpec(arg: unknown, action: string): Promise<vscode.
   }
   if (found.length === 1) return found[0];
   const picked = await vscode.window.showQuickPick(
-    found
+    Promise.all(found
       .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
-      .map((uri) => ({ label: vscode.workspace.asRelativePath(uri), description: specName(uri), uri })),
+      .map(async (uri) => ({ label: vscode.workspace.asRelativePath(uri), description: await specName(uri), uri })),
+    ),
     { title: `Model Lab: ${action}`, placeHolder: 'Job spec' },
   );
   return picked?.uri;
@@ -43,8 +43,10 @@ export function workspaceFor(uri: vscode.Uri): string {
 }
 
 /** The spec's `name`, for labels and run ids; the file name when it cannot be read. */
-export function specName(uri: vscode.Uri): string {
+export async function specName(uri: vscode.Uri): Promise<string> {
   try {
+    // yaml loads on first use (a bundle of its own), not at activation.
+    const { parse: parseYaml } = await import('yaml');
     const name = (parseYaml(readFileSync(uri.fsPath, 'utf8')) as { name?: unknown } | null)?.name;
     if (typeof name === 'string' && name.trim()) return name.trim();
   } catch {
