@@ -11,6 +11,7 @@ import type { Host } from '../host';
 import { formatNumber, formatValue, h, type Notices } from '../ui/dom';
 import { groupMetrics } from './metricGroups';
 import { RunStore } from './runStore';
+import { NextFrame } from '../ui/nextFrame';
 
 export class RunView {
   readonly el: HTMLElement;
@@ -28,7 +29,7 @@ export class RunView {
   private readonly cards = new Map<string, ChartCard>();
   private readonly details = h('div', { class: 'run-details' });
   private readonly logEl = h('pre', { class: 'log', 'data-role': 'log', tabindex: 0 });
-  private frame = 0;
+  private readonly nextFrame = new NextFrame(() => this.render());
   private dirty = { header: true, charts: true, log: true };
 
   constructor(
@@ -106,11 +107,7 @@ export class RunView {
   }
 
   private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
-    });
+    this.nextFrame.request();
   }
 
   private render(): void {
@@ -225,7 +222,7 @@ export class RunView {
   }
 
   dispose(): void {
-    cancelAnimationFrame(this.frame);
+    this.nextFrame.cancel();
     for (const c of this.cards.values()) c.dispose();
   }
 }

@@ -20,6 +20,7 @@ import { CurveStore, StudyStore } from './studyStore';
 import { TrialTable } from './trialTable';
 import { TRIAL_STATES, queryTrials, type BrushIntervals } from './trialQuery';
 import type { ChartCard } from '../charts/chartCard';
+import { NextFrame } from '../ui/nextFrame';
 
 const TAB_LABELS: Record<StudyTab, string> = {
   curves: 'Learning curves',
@@ -42,7 +43,7 @@ export class StudyView {
   private readonly stateBoxes = new Map<TrialRowState, HTMLInputElement>();
   private readonly textInput: HTMLInputElement;
   private rows: TrialRow[] = [];
-  private frame = 0;
+  private readonly nextFrame = new NextFrame(() => this.render());
   private needQuery = true;
   private needHeader = true;
   private subscribed = '';
@@ -167,11 +168,7 @@ export class StudyView {
   }
 
   private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
-    });
+    this.nextFrame.request();
   }
 
   private render(): void {
@@ -266,7 +263,7 @@ export class StudyView {
   }
 
   dispose(): void {
-    cancelAnimationFrame(this.frame);
+    this.nextFrame.cancel();
     for (const c of Object.values(this.cards)) c.dispose();
   }
 }

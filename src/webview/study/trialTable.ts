@@ -6,6 +6,7 @@
 import type { ParamInfo, TrialRow } from '../../protocol/webviewProtocol';
 import { formatDuration, formatNumber, formatValue, h } from '../ui/dom';
 import type { SortKey, SortSpec } from './trialQuery';
+import { NextFrame } from '../ui/nextFrame';
 
 const ROW_HEIGHT = 24;
 const OVERSCAN = 6;
@@ -48,7 +49,7 @@ export class TrialTable {
   private anchor?: string;
   /** The row the keyboard moves from (the last clicked or key-selected). */
   private focusId?: string;
-  private frame = 0;
+  private readonly nextFrame = new NextFrame(() => this.paintRows());
 
   constructor(private readonly events: TrialTableEvents) {
     this.head = h('div', { class: 'trow thead', role: 'row' });
@@ -126,11 +127,7 @@ export class TrialTable {
   }
 
   private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.paintRows();
-    });
+    this.nextFrame.request();
   }
 
   private makeRow(): HTMLElement {
