@@ -2,8 +2,6 @@
 import { hostname } from 'node:os';
 import { processIsAlive } from '../../runtime/util/processAlive';
 
-export { processIsAlive };
-
 /** True when a record says running but its owning process on this machine is gone (killed, crashed). */
 export function ownerGone(record: { hostname?: string; pid?: number }): boolean {
   return record.hostname === hostname() && typeof record.pid === 'number' && !processIsAlive(record.pid);
