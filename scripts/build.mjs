@@ -48,44 +48,27 @@ const lazyChunks = {
   },
 };
 
+// Every Node bundle (CLI, runtime, extension and its lazy parts): CommonJS for Node 20, externals left out.
+const nodeBundle = {
+  ...common,
+  ...importMetaUrl,
+  ...nodeResolution,
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: nodeExternals,
+};
+
 await Promise.all([
+  esbuild.build({ ...nodeBundle, entryPoints: { cli: 'src/runtime/cli/main.ts', runtime: 'src/runtime/server/runtimeMain.ts' } }),
   esbuild.build({
-    ...common,
-    entryPoints: { cli: 'src/runtime/cli/main.ts', runtime: 'src/runtime/server/runtimeMain.ts' },
-    ...importMetaUrl,
-    ...nodeResolution,
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: nodeExternals,
-  }),
-  esbuild.build({
-    ...common,
+    ...nodeBundle,
     entryPoints: { extension: 'src/extension/extension.ts' },
-    ...importMetaUrl,
-    ...nodeResolution,
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: nodeExternals,
     plugins: [lazyChunks],
     // import() of the lazy bundles as require(): the extension host loads CommonJS.
     supported: { 'dynamic-import': false },
-  }).then(() =>
-    esbuild.build({
-      ...common,
-      entryPoints: Object.fromEntries(lazyExtensionModules),
-      ...importMetaUrl,
-      ...nodeResolution,
-      outdir: 'dist',
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: nodeExternals,
-    }),
-  ),
+  }).then(() => esbuild.build({ ...nodeBundle, entryPoints: Object.fromEntries(lazyExtensionModules) })),
   // The experiment panel (browser code): its CSS import is written beside it as dist/webview.css, which the
   // panel's HTML links (the CSP allows styles only from the extension's own files).
   esbuild.build({
