@@ -44,7 +44,7 @@ export default tseslint.config(
             '**/runtime/**', '!**/runtime/spec/', '!**/runtime/runs/', '!**/runtime/tune/', '!**/runtime/serving/',
             '!**/runtime/spec/*', '!**/runtime/runs/runRecord', '!**/runtime/runs/runFolder',
             '!**/runtime/tune/studyRecord', '!**/runtime/tune/trialLog', '!**/runtime/serving/modelFiles',
-            '!**/runtime/util/', '!**/runtime/util/processAlive', '!**/runtime/serving/registry',
+            '!**/runtime/util/', '!**/runtime/util/processAlive', '!**/runtime/util/jsonLines', '!**/runtime/serving/registry',
             '@tensorflow/*', 'onnxruntime-node', 'webgpu', 'h5wasm',
           ],
           message: 'The extension reaches the runtime only through src/protocol and src/runtime-client; it never loads heavy modules.',

@@ -90,19 +90,6 @@ export class FileTail {
   }
 }
 
-/** Parses JSON lines, skipping unreadable ones (a torn line from a crash, as the runtime's readers do). */
-export function parseJsonLines<T>(lines: readonly string[]): T[] {
-  const out: T[] = [];
-  for (const line of lines) {
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      // Skipped by design: the runtime's own readers do the same.
-    }
-  }
-  return out;
-}
-
 /** The last `count` lines of a text file, reading at most `maxBytes` from its end (a log can be large). */
 export async function readLastLines(file: string, count: number, maxBytes = 64 * 1024): Promise<string[]> {
   let handle;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { EpochPoint, RunHeader, RunState } from '../../protocol/webviewProtocol';
 import type { MetricsEvent } from '../../runtime/runs/runFolder';
 import { LOG_FILE, METRICS_FILE, MODEL_DIR, RUN_FILE, type RunRecord } from '../../runtime/runs/runRecord';
-import { FileTail, parseJsonLines, readLastLines } from './fileTail';
+import { parseJsonLines } from '../../runtime/util/jsonLines';
+import { FileTail, readLastLines } from './fileTail';
 import { ownerGone } from './processCheck';
 
 export const LOG_TAIL_LINES = 200;

@@ -11,7 +11,8 @@ import type { CurveSeries, EpochPoint, StudyHeader, StudySnapshot, TrialRow } fr
 import { RUNS_DIR } from '../../runtime/runs/runFolder';
 import { readStudyRecord, STUDY_FILE, TRIALS_FILE } from '../../runtime/tune/studyRecord';
 import type { TrialLogEntry } from '../../runtime/tune/trialLog';
-import { FileTail, parseJsonLines } from './fileTail';
+import { parseJsonLines } from '../../runtime/util/jsonLines';
+import { FileTail } from './fileTail';
 import { DEFAULT_FOLLOW, type FollowTiming, type LiveFeed, Poller } from './liveFeed';
 import { MetricsFollower, readRunPoints } from './runFiles';
 import { headerFromRecord, StudyModel } from './studyModel';

@@ -3,11 +3,12 @@
  * torn last line, which readers skip), `log.txt`, the model bundle, the best checkpoint, and
  * TensorBoard event files.
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LOG_FILE, METRICS_FILE, type RunRecord, writeRunRecord } from './runRecord';
+import { readJsonLines } from '../util/jsonLines';
 
 export const RUNS_DIR = join('.modellab', 'runs');
 
@@ -77,20 +78,5 @@ export class RunFolder {
 
 /** Reads metrics.jsonl, skipping a torn last line (a crash mid-write) and any other unreadable line. */
 export function readMetricsEvents(runDir: string): MetricsEvent[] {
-  let text: string;
-  try {
-    text = readFileSync(join(runDir, METRICS_FILE), 'utf8');
-  } catch {
-    return [];
-  }
-  const events: MetricsEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line) as MetricsEvent);
-    } catch {
-      // A torn line from a crash: skipped by design.
-    }
-  }
-  return events;
+  return readJsonLines<MetricsEvent>(join(runDir, METRICS_FILE));
 }

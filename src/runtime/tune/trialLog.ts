@@ -3,7 +3,8 @@
  * rebuilds every trial exactly: its parameters as suggested, its measurements, its final state. A crash
  * loses at most a torn last line, which the reader skips. Only the study's own process appends.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { readJsonLines } from '../util/jsonLines';
 import type { HyperparameterValues } from '../spec/jobSpec';
 import type { TrialState } from './algorithm';
 
@@ -66,23 +67,7 @@ export function appendTrialEntry(file: string, entry: TrialLogEntry): void {
 
 /** Parses trials.jsonl, skipping a torn last line (a crash mid-write) and any other unreadable line. */
 export function readTrialEntries(file: string): TrialLogEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  const entries: TrialLogEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const entry = JSON.parse(line) as TrialLogEntry;
-      if (entry && typeof entry === 'object' && typeof entry.trialId === 'string') entries.push(entry);
-    } catch {
-      // A torn line from a crash: skipped by design.
-    }
-  }
-  return entries;
+  return readJsonLines<TrialLogEntry>(file).filter((entry) => entry && typeof entry === 'object' && typeof entry.trialId === 'string');
 }
 
 /** Applies one entry to the trials (in creation order). Entries about unknown trials are ignored. */

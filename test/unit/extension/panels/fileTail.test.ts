@@ -3,7 +3,8 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileTail, parseJsonLines, readLastLines } from '../../../../src/extension/panels/fileTail';
+import { FileTail, readLastLines } from '../../../../src/extension/panels/fileTail';
+import { parseJsonLines } from '../../../../src/runtime/util/jsonLines';
 
 const dir = mkdtempSync(join(tmpdir(), 'modellab-tail-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
