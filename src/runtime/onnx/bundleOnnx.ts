@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readLayersModel } from '../bundle/layersModelFiles';
 import { MODEL_JSON } from '../bundle/layersModelFiles';
 import { convertLayersModelToOnnx } from './convertLayersModel';
@@ -71,7 +71,7 @@ export async function bundleOnnx(dir: string, labels?: string[]): Promise<Bundle
   // Written beside and renamed, so a concurrent reader never sees half a file.
   const partial = `${cacheFile}.partial-${process.pid}`;
   try {
-    await mkdir(cacheDir('onnx'), { recursive: true });
+    await mkdir(dirname(cacheFile), { recursive: true });
     await writeFile(partial, bytes);
     await rename(partial, cacheFile);
   } catch {
