@@ -10,7 +10,6 @@
  * A worker is started from a script that, given `workerArgv`, calls `runEngineWorker()`: the CLI starts
  * itself with a hidden command, since the bundled CLI has no separate worker file.
  */
-import * as ort from 'onnxruntime-node';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadModelFolder } from '../serving/loadModelFolder';
 import type { Batch } from './inputRecords';
@@ -106,10 +105,11 @@ export async function runEngineWorker(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('the batch engine worker runs only inside a worker thread');
   const { modelDir } = workerData as WorkerInit;
-  oneOnnxThreadPerReplica();
   let engine;
   try {
-    engine = await loadModelFolder(modelDir);
+    // One ONNX Runtime thread per replica: the pool already runs one replica per core, and a session's
+    // default pool of one thread per core would make that cores² threads competing for the cores.
+    engine = await loadModelFolder(modelDir, { onnxThreads: 1 });
   } catch (err) {
     port.postMessage({ loadError: err instanceof Error ? err.message : String(err) } satisfies FromWorker);
     return;
@@ -138,26 +138,4 @@ export async function runEngineWorker(): Promise<void> {
     });
   });
   port.postMessage({ ready: `${engine.framework}/${engine.runtime}` } satisfies FromWorker);
-}
-
-/**
- * ONNX Runtime sessions use a thread pool of one thread per core by default, whose threads spin while
- * waiting for work. With one replica per core that is cores² threads competing for the cores, and on a
- * loaded machine a handoff to a descheduled pool thread costs more than the small model it runs. The
- * pool parallelises across replicas, so a session created in an engine worker gets one intra-op and one
- * inter-op thread unless the loader asks for something else. Called in the worker only: the module
- * instance (and so this setting) is per thread; sessions of the main thread, the server's, are untouched.
- */
-function oneOnnxThreadPerReplica(): void {
-  const sessions = ort.InferenceSession as unknown as { create(...args: unknown[]): Promise<ort.InferenceSession> };
-  const create = sessions.create.bind(sessions);
-  sessions.create = (...args: unknown[]) => {
-    // create(model, options?) or create(buffer, byteOffset, byteLength?, options?): options come last.
-    const last = args.length - 1;
-    const hasOptions = last >= 1 && typeof args[last] === 'object' && args[last] !== null;
-    if (!hasOptions && args.length !== 1) return create(...args);
-    const options = (hasOptions ? args[last] : {}) as ort.InferenceSession.SessionOptions;
-    const withThreads = { intraOpNumThreads: 1, interOpNumThreads: 1, ...options };
-    return create(...(hasOptions ? [...args.slice(0, last), withThreads] : [args[0], withThreads]));
-  };
 }

@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ModelEngine, ModelLoader } from './modelEngine';
+import type { LoadOptions, ModelEngine, ModelLoader } from './modelEngine';
 import { recogniseModelFolder, SERVABLE_FOLDER_HINT } from './modelFiles';
 import { onnxBundleLoader } from './engines/onnxBundleEngine';
 import { onnxLoader } from './engines/onnxEngine';
@@ -24,12 +24,12 @@ export async function detectFramework(dir: string): Promise<ModelLoader | undefi
   return kind === undefined ? undefined : MODEL_LOADERS.find((loader) => loader.framework === kind);
 }
 
-export async function loadModelFolder(dir: string): Promise<ModelEngine> {
+export async function loadModelFolder(dir: string, options?: LoadOptions): Promise<ModelEngine> {
   const path = resolve(dir);
   if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${path} is not a folder`);
   const loader = await detectFramework(path);
   if (!loader) {
     throw new Error(`${path} holds no model Model Lab can serve: ${SERVABLE_FOLDER_HINT}`);
   }
-  return loader.load(path);
+  return loader.load(path, options);
 }

@@ -32,12 +32,26 @@ export interface ModelEngine {
    * a batch input). One outcome per instance, in order; a bad instance never fails the others.
    */
   predict(instances: unknown[]): Promise<PredictOutcome[]>;
+  /**
+   * True when `predict` also takes NumericTensor instances (lists of numbers already read into a
+   * Float64Array by the online server's fast path); engines without it get only what JSON.parse gives.
+   */
+  readonly acceptsNumericTensors?: boolean;
   close(): Promise<void>;
+}
+
+/** What a caller may ask of the loading, where it knows better than the defaults. */
+export interface LoadOptions {
+  /**
+   * ONNX Runtime intra-op threads per session (default: ONNX Runtime's, one per core). Batch prediction's
+   * engine workers ask for 1: they run one replica per core and parallelise across replicas instead.
+   */
+  onnxThreads?: number;
 }
 
 export interface ModelLoader {
   readonly framework: string;
   /** True when the folder holds a model of this kind (recognised by content, not by name). */
   detect(dir: string): Promise<boolean>;
-  load(dir: string): Promise<ModelEngine>;
+  load(dir: string, options?: LoadOptions): Promise<ModelEngine>;
 }

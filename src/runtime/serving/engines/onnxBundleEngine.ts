@@ -9,9 +9,10 @@ import * as ort from 'onnxruntime-node';
 import type { BundleManifest } from '../../bundle/manifest';
 import { readManifest } from '../../bundle/bundle';
 import { bundleOnnx } from '../../onnx/bundleOnnx';
-import type { ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import type { LoadOptions, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
 import { recogniseAs } from '../modelFiles';
 import { predictBundleInstances } from './bundleInstances';
+import { createOnnxSession } from './onnxSession';
 import { tfjsBundleLoader } from './tfjsBundleEngine';
 
 /** Rows per ONNX Runtime call: bounds the input and output buffers for huge batch requests. */
@@ -74,10 +75,10 @@ export function onnxFallbackReason(engine: ModelEngine): string | undefined {
 }
 
 /** The bundle through ONNX Runtime, or an error saying why it cannot be. */
-export async function loadOnnxBundleEngine(dir: string): Promise<OnnxBundleEngine> {
+export async function loadOnnxBundleEngine(dir: string, options: LoadOptions = {}): Promise<OnnxBundleEngine> {
   const manifest = await readManifest(dir);
   const { bytes } = await bundleOnnx(dir, manifest.labels);
-  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+  const session = await createOnnxSession(bytes, options);
   return new OnnxBundleEngine(manifest, session);
 }
 
@@ -86,9 +87,9 @@ export const onnxBundleLoader: ModelLoader = {
   async detect(dir) {
     return recogniseAs(dir, 'modellab-bundle') !== undefined;
   },
-  async load(dir) {
+  async load(dir, options) {
     try {
-      return await loadOnnxBundleEngine(dir);
+      return await loadOnnxBundleEngine(dir, options);
     } catch (err) {
       const engine = await tfjsBundleLoader.load(dir);
       fallbackReasons.set(engine, err instanceof Error ? err.message : String(err));

@@ -10,10 +10,11 @@
  * Platform's scikit-learn runtime, which calls `predict()` and so returns the label alone.
  */
 import { readFile } from 'node:fs/promises';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { type StrippedModel, stripZipMap } from '../../onnx/zipMap';
-import type { EngineSignature, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
+import type { EngineSignature, LoadOptions, ModelEngine, ModelLoader, PredictOutcome } from '../modelEngine';
 import { findOnnxFile as findOnnxFileSync, recogniseAs } from '../modelFiles';
+import { createOnnxSession } from './onnxSession';
 import { type InputSpec, outputRow, type ParsedInstance, parseInstance, stackInputs } from './onnxInstances';
 
 /** `model.onnx` if present, else the folder's only `*.onnx` (the rule lives in ../modelFiles). */
@@ -43,6 +44,7 @@ function classifierOutputs(outputNames: readonly string[], model: StrippedModel)
 export class OnnxEngine implements ModelEngine {
   readonly framework = 'onnx';
   readonly runtime = 'onnxruntime';
+  readonly acceptsNumericTensors = true;
   readonly signature: EngineSignature;
   private readonly inputs: InputSpec[];
   private readonly classifier: ClassifierOutputs | undefined;
@@ -66,9 +68,9 @@ export class OnnxEngine implements ModelEngine {
     };
   }
 
-  static async fromFile(file: string): Promise<OnnxEngine> {
+  static async fromFile(file: string, options: LoadOptions = {}): Promise<OnnxEngine> {
     const model = stripZipMap(await readFile(file));
-    const session = await ort.InferenceSession.create(model.bytes, { graphOptimizationLevel: 'all' });
+    const session = await createOnnxSession(model.bytes, options);
     return new OnnxEngine(session, model);
   }
 
@@ -126,9 +128,9 @@ export const onnxLoader: ModelLoader = {
   async detect(dir) {
     return recogniseAs(dir, 'onnx') !== undefined;
   },
-  async load(dir) {
+  async load(dir, options) {
     const file = await findOnnxFile(dir);
     if (!file) throw new Error(`${dir} holds no *.onnx file`);
-    return OnnxEngine.fromFile(file);
+    return OnnxEngine.fromFile(file, options);
   },
 };

@@ -4,6 +4,7 @@
  * scalar, or `{<input name>: value}`; for several inputs an object keyed by input name.
  */
 import * as ort from 'onnxruntime-node';
+import { NumericTensor } from '../numericTensor';
 
 export interface InputSpec {
   name: string;
@@ -15,7 +16,7 @@ export interface InputSpec {
 
 /** One instance's values, per input, flattened, with the shape they had. */
 export interface ParsedInstance {
-  values: Map<string, { flat: unknown[]; shape: number[] }>;
+  values: Map<string, { flat: ArrayLike<unknown>; shape: readonly number[] }>;
   /** Instances with equal keys can share one batch (same shapes for every input). */
   key: string;
 }
@@ -23,7 +24,8 @@ export interface ParsedInstance {
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Flattens a rectangular nested list; throws when it is ragged. */
-function flatten(value: unknown): { flat: unknown[]; shape: number[] } {
+function flatten(value: unknown): { flat: ArrayLike<unknown>; shape: readonly number[] } {
+  if (value instanceof NumericTensor) return { flat: value.values, shape: value.shape };
   if (!Array.isArray(value)) return { flat: [value], shape: [] };
   if (value.length === 0) return { flat: [], shape: [0] };
   // The common case, a row of numbers, without an object per element (the batch path's hot spot).
@@ -33,11 +35,14 @@ function flatten(value: unknown): { flat: unknown[]; shape: number[] } {
   for (const p of parts) {
     if (p.shape.length !== inner.length || p.shape.some((d, i) => d !== inner[i])) throw new Error('is a ragged nested list (rows of different lengths)');
   }
-  return { flat: parts.flatMap((p) => p.flat), shape: [value.length, ...inner] };
+  return { flat: parts.flatMap((p) => Array.from(p.flat)), shape: [value.length, ...inner] };
 }
 
-function checkElements(flat: unknown[], type: string): void {
-  for (const v of flat) {
+function checkElements(flat: ArrayLike<unknown>, type: string): void {
+  // Doubles read from the body are numbers by construction; only integer inputs need a look at each.
+  if (flat instanceof Float64Array && (type === 'float32' || type === 'float64')) return;
+  for (let k = 0; k < flat.length; k++) {
+    const v = flat[k];
     const ok =
       type === 'string'
         ? typeof v === 'string'
@@ -54,22 +59,22 @@ export function parseInstance(instance: unknown, inputs: InputSpec[]): ParsedIns
   const byName = new Map<string, unknown>();
   if (inputs.length === 1) {
     const [only] = inputs;
-    if (isPlainObject(instance)) {
+    if (isPlainObject(instance) && !(instance instanceof NumericTensor)) {
       const keys = Object.keys(instance);
       if (keys.length !== 1 || keys[0] !== only.name) throw new Error(`expected a list or {"${only.name}": …}, got an object with keys ${keys.join(', ') || '(none)'}`);
       byName.set(only.name, instance[only.name]);
     } else byName.set(only.name, instance);
   } else {
-    if (!isPlainObject(instance)) throw new Error(`the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}): send an object keyed by input name`);
+    if (!isPlainObject(instance) || instance instanceof NumericTensor) throw new Error(`the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}): send an object keyed by input name`);
     for (const key of Object.keys(instance)) if (!inputs.some((i) => i.name === key)) throw new Error(`unknown input '${key}' (inputs: ${inputs.map((i) => i.name).join(', ')})`);
     for (const i of inputs) {
       if (!Object.hasOwn(instance, i.name)) throw new Error(`missing input '${i.name}'`);
       byName.set(i.name, instance[i.name]);
     }
   }
-  const values = new Map<string, { flat: unknown[]; shape: number[] }>();
+  const values = new Map<string, { flat: ArrayLike<unknown>; shape: readonly number[] }>();
   for (const spec of inputs) {
-    let parsed: { flat: unknown[]; shape: number[] };
+    let parsed: { flat: ArrayLike<unknown>; shape: readonly number[] };
     try {
       parsed = flatten(byName.get(spec.name));
       if (parsed.shape.length !== spec.dims.length || spec.dims.some((d, k) => d !== null && d !== parsed.shape[k])) {
@@ -97,12 +102,13 @@ export function stackInputs(batch: ParsedInstance[], inputs: InputSpec[]): Recor
       const size = first.flat.length;
       const data = new numeric.Array(batch.length * size);
       batch.forEach((p, i) => {
-        const flat = p.values.get(spec.name)!.flat as number[];
-        for (let k = 0; k < size; k++) data[i * size + k] = flat[k];
+        const flat = p.values.get(spec.name)!.flat as ArrayLike<number>;
+        if (flat instanceof Float64Array) data.set(flat, i * size);
+        else for (let k = 0; k < size; k++) data[i * size + k] = flat[k];
       });
       feeds[spec.name] = new ort.Tensor(numeric.type, data, dims);
     } else {
-      feeds[spec.name] = makeTensor(spec.type, batch.flatMap((p) => p.values.get(spec.name)!.flat), dims);
+      feeds[spec.name] = makeTensor(spec.type, batch.flatMap((p) => Array.from(p.values.get(spec.name)!.flat)), dims);
     }
   }
   return feeds;

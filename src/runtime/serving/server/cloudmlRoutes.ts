@@ -27,7 +27,7 @@ export function cloudmlRoutes(models: ServedModels): Route[] {
         ctx.labels.model = model;
         const served = await models.resolve(model, version);
         ctx.labels.version = served.version;
-        const body = await ctx.json();
+        const body = await ctx.json({ numericInstances: served.engine.acceptsNumericTensors });
         checkSignature(body.signature_name);
         const predictions = await predictAll(served, prepareInstances(body.instances));
         return { body: { predictions } };

@@ -30,7 +30,7 @@ export function containerRoutes(models: ServedModels, readiness: Readiness, opti
         ctx.labels.model = options.model;
         const served = await models.resolve(options.model);
         ctx.labels.version = served.version;
-        const body = await ctx.json();
+        const body = await ctx.json({ numericInstances: served.engine.acceptsNumericTensors });
         return { body: { predictions: await predictAll(served, prepareInstances(body.instances)) } };
       },
     },

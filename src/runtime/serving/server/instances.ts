@@ -3,6 +3,7 @@
  * instance is bounded in nesting depth (a 1.5 MB body can nest 700,000 levels, which would overflow any
  * recursive walk further on); `{"b64": "…"}` objects become bytes, recursively, as Cloud ML decodes them.
  */
+import { NumericTensor } from '../numericTensor';
 import { HttpError } from './httpError';
 
 export const MAX_DEPTH = 64;
@@ -50,6 +51,7 @@ export function prepareInstances(instances: unknown, field = 'instances'): unkno
   if (!Array.isArray(instances)) throw new HttpError(400, `'${field}' must be a list, got ${instances === null ? 'null' : typeof instances}`);
   if (instances.length === 0) throw new HttpError(400, `'${field}' is empty: send at least one instance`);
   return instances.map((instance, i) => {
+    if (instance instanceof NumericTensor) return instance; // numbers only, depth bounded by its reader
     const { tooDeep, hasObject } = scan(instance, MAX_DEPTH);
     if (tooDeep) throw new HttpError(400, `instance ${i}: nested deeper than ${MAX_DEPTH} levels`);
     return hasObject ? decodeB64(instance, () => `instance ${i}`) : instance;

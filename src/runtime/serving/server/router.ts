@@ -12,8 +12,11 @@ export interface RequestContext {
   res: ServerResponse;
   /** Decoded path parameters, in the order of the pattern's groups (undefined for an absent optional group). */
   params: (string | undefined)[];
-  /** The body as a JSON object, read within the payload limit. */
-  json(): Promise<Record<string, unknown>>;
+  /**
+   * The body as a JSON object, read within the payload limit. With `numericInstances` (for an engine that
+   * accepts them), `instances` made only of numbers come as NumericTensor views of one Float64Array.
+   */
+  json(options?: { numericInstances?: boolean }): Promise<Record<string, unknown>>;
   /** Labels for metrics, filled in by the handler once it knows the model. */
   labels: { model: string; version: string };
 }

@@ -16,6 +16,7 @@ import { containerRoutes, type ContainerRoutesOptions } from './containerRoutes'
 import { healthRoutes } from './healthRoutes';
 import { googleStatus, HttpError } from './httpError';
 import { parseJsonObject, readBody } from './jsonBody';
+import { readNumericInstances } from './numericBody';
 import { ServerMetrics } from './metrics';
 import { type Answer, matchRoute, type RequestContext, type Route, type WireFormat } from './router';
 import type { ServedModels } from './servedModels';
@@ -172,7 +173,10 @@ export class PredictionServer {
         res,
         params: match.params,
         labels,
-        json: async () => parseJsonObject(await readBody(req, this.maxBodyBytes)),
+        json: async (options) => {
+          const body = await readBody(req, this.maxBodyBytes);
+          return (options?.numericInstances ? readNumericInstances(body) : undefined) ?? parseJsonObject(body);
+        },
       };
       answer = await match.route.handle(ctx);
     } catch (err) {

@@ -38,7 +38,7 @@ export function tfservingRoutes(models: ServedModels): Route[] {
         ctx.labels.model = model;
         const served = await models.resolve(model, version);
         ctx.labels.version = served.version;
-        const body = await ctx.json();
+        const body = await ctx.json({ numericInstances: served.engine.acceptsNumericTensors });
         checkSignature(body.signature_name);
         if (body.instances !== undefined && body.inputs !== undefined) throw new HttpError(400, "the request has both 'instances' and 'inputs': use one of the two forms");
         if (body.inputs !== undefined) {

@@ -24,7 +24,7 @@ export function vertexRoutes(models: ServedModels): Route[] {
         ctx.labels.model = endpoint;
         const served = await models.resolve(endpoint);
         ctx.labels.version = served.version;
-        const body = await ctx.json();
+        const body = await ctx.json({ numericInstances: served.engine.acceptsNumericTensors });
         const predictions = await predictAll(served, prepareInstances(body.instances));
         if (verb === 'rawPredict') {
           return { body: { predictions }, headers: { 'X-Vertex-AI-Endpoint-Id': endpoint, 'X-Vertex-AI-Deployed-Model-Id': served.version } };
