@@ -116,7 +116,13 @@ export function decodeOutputs(t: FittedTransform, outputs: Float32Array, n: numb
   const sigmoid = k === 2 && width === 1;
   if (n > 0 && !sigmoid && width !== k) throw new TransformError(`the model outputs ${width} values per instance, but there are ${k} classes`);
   for (let i = 0; i < n; i++) {
-    const probabilities = sigmoid ? [1 - outputs[i], outputs[i]] : Array.from(outputs.subarray(i * k, (i + 1) * k));
+    // A plain loop, not Array.from(subarray): this runs once per row of every batch job.
+    let probabilities: number[];
+    if (sigmoid) probabilities = [1 - outputs[i], outputs[i]];
+    else {
+      probabilities = new Array<number>(k);
+      for (let j = 0; j < k; j++) probabilities[j] = outputs[i * k + j];
+    }
     let best = 0;
     for (let j = 1; j < k; j++) if (probabilities[j] > probabilities[best]) best = j;
     predictions.push({ label: label.classes[best], classes: label.classes.slice(), probabilities });
