@@ -5,43 +5,24 @@
  * say they take NumericTensor instances ever get them.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { ModelEngine, PredictOutcome } from '../../src/runtime/serving/modelEngine';
 import { NumericTensor } from '../../src/runtime/serving/numericTensor';
+import { maxAbsDiff, onnxFixtureFolder } from '../fixtures/onnx/onnxFixtures';
 import { post, serve } from './serveHarness';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'onnx');
 const work = mkdtempSync(join(tmpdir(), 'ml-serve-numeric-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-interface Fixture {
-  instances: unknown[];
-  expected: Record<string, unknown[]>;
-}
-
-function folderWith(name: string): { dir: string; fixture: Fixture } {
-  const dir = mkdtempSync(join(work, `${name}-`));
-  copyFileSync(join(FIXTURES, `${name}.onnx`), join(dir, `${name}.onnx`));
-  return { dir, fixture: JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Fixture };
-}
-
-function maxDiff(a: unknown, b: unknown): number {
-  if (Array.isArray(a) && Array.isArray(b)) {
-    assert.equal(a.length, b.length);
-    return a.reduce((m: number, v, i) => Math.max(m, maxDiff(v, b[i])), 0);
-  }
-  return Math.abs(Number(a) - Number(b));
-}
 
 // A UTF-8 BOM is accepted (as gcloud strips it) but sends the body down the general JSON.parse path.
 const BOM = '\ufeff';
 
 for (const name of ['torch_mlp', 'torch_conv']) {
   test(`${name}: numeric instances answer as PyTorch computed, byte-identical to the general path, in each wire format`, async () => {
-    const { dir, fixture } = folderWith(name);
+    const { dir, fixture } = onnxFixtureFolder(work, name);
     const server = await serve({ folder: dir, name: 'm' });
     try {
       const body = JSON.stringify({ instances: fixture.instances });
@@ -51,7 +32,7 @@ for (const name of ['torch_mlp', 'torch_conv']) {
         assert.equal(fast.status, 200, fast.text);
         assert.equal(fast.text, general.text);
         const [output] = Object.keys(fixture.expected);
-        assert.ok(maxDiff((fast.body as { predictions: unknown[] }).predictions, fixture.expected[output]) <= 1e-5);
+        assert.ok(maxAbsDiff((fast.body as { predictions: unknown[] }).predictions, fixture.expected[output]) <= 1e-5);
       }
       // Pretty-printed, with other fields and a 17-digit number or two: still the same answer.
       const pretty = JSON.stringify({ signature_name: 'serving_default', instances: fixture.instances }, null, 2);
@@ -63,7 +44,7 @@ for (const name of ['torch_mlp', 'torch_conv']) {
 }
 
 test('a numeric instance of the wrong shape fails with the same message, naming its index, as on the general path', async () => {
-  const { dir, fixture } = folderWith('torch_mlp');
+  const { dir, fixture } = onnxFixtureFolder(work, 'torch_mlp');
   const server = await serve({ folder: dir, name: 'm' });
   try {
     const rows = fixture.instances as number[][];

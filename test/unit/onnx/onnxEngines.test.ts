@@ -5,7 +5,7 @@
  * or by TensorFlow.js, saying why, when a layer does not convert.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,39 +21,19 @@ import { loadModelFolder } from '../../../src/runtime/serving/loadModelFolder';
 import type { ModelEngine, PredictOutcome } from '../../../src/runtime/serving/modelEngine';
 import { analyzeTransform } from '../../../src/runtime/transform/analyze';
 import { randomizeWeights, useCpu } from './onnxTestUtils';
+import { maxAbsDiff, onnxFixtureFolder } from '../../fixtures/onnx/onnxFixtures';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
 const work = mkdtempSync(join(tmpdir(), 'ml-onnx-engines-'));
 // Conversions are cached here, not in the user's cache (nor ever in the bundle).
 process.env.MODELLAB_CACHE_DIR = join(work, 'cache');
 before(useCpu);
 after(() => rmSync(work, { recursive: true, force: true }));
 
-interface Fixture {
-  instances: unknown[];
-  expected: Record<string, unknown[]>;
-}
-
-/** A model folder holding just one fixture file, as a user would deploy it. */
-function folderWith(name: string): { dir: string; fixture: Fixture } {
-  const dir = mkdtempSync(join(work, `${name}-`));
-  copyFileSync(join(FIXTURES, `${name}.onnx`), join(dir, `${name}.onnx`));
-  return { dir, fixture: JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Fixture };
-}
-
 function predictions(outcomes: PredictOutcome[]): unknown[] {
   return outcomes.map((o, i) => {
     if ('error' in o) assert.fail(`instance ${i}: ${o.error}`);
     return o.prediction;
   });
-}
-
-function maxDiff(a: unknown, b: unknown): number {
-  if (Array.isArray(a) && Array.isArray(b)) {
-    assert.equal(a.length, b.length);
-    return a.reduce((m: number, v, i) => Math.max(m, maxDiff(v, b[i])), 0);
-  }
-  return Math.abs(Number(a) - Number(b));
 }
 
 async function withEngine<T>(dir: string, body: (engine: ModelEngine) => Promise<T>): Promise<T> {
@@ -70,17 +50,17 @@ test('PyTorch models exported by torch.onnx.export answer what torch computed', 
     ['torch_mlp', 'y'],
     ['torch_conv', 'logits'],
   ] as const) {
-    const { dir, fixture } = folderWith(name);
+    const { dir, fixture } = onnxFixtureFolder(work, name);
     await withEngine(dir, async (engine) => {
       assert.equal(engine.framework, 'onnx');
       assert.equal(engine.runtime, 'onnxruntime');
       assert.equal(engine.signature.inputs[0].shape[0], -1);
       const got = predictions(await engine.predict(fixture.instances));
-      assert.ok(maxDiff(got, fixture.expected[output]) <= 1e-5, name);
+      assert.ok(maxAbsDiff(got, fixture.expected[output]) <= 1e-5, name);
       // {input name: value} is the same instance; a bad one fails alone, with its index.
       const inputName = engine.signature.inputs[0].name;
       const mixed = await engine.predict([{ [inputName]: fixture.instances[0] }, [1, 2], { wrong: 1 }, fixture.instances[1]]);
-      assert.ok(maxDiff((mixed[0] as { prediction: unknown }).prediction, fixture.expected[output][0]) <= 1e-5);
+      assert.ok(maxAbsDiff((mixed[0] as { prediction: unknown }).prediction, fixture.expected[output][0]) <= 1e-5);
       assert.match((mixed[1] as { error: string }).error, /^instance 1: input '\w+' has shape \[2\], expected shape/);
       assert.match((mixed[2] as { error: string }).error, /^instance 2: expected a list or \{"\w+": …\}/);
       assert.ok('prediction' in mixed[3]);
@@ -89,7 +69,7 @@ test('PyTorch models exported by torch.onnx.export answer what torch computed', 
 });
 
 test('a scikit-learn classifier with a ZipMap output answers {label, classes, probabilities} like predict / predict_proba', async () => {
-  const { dir, fixture } = folderWith('sklearn_logreg_zipmap');
+  const { dir, fixture } = onnxFixtureFolder(work, 'sklearn_logreg_zipmap');
   await withEngine(dir, async (engine) => {
     assert.deepEqual(
       engine.signature.outputs.map((o) => `${o.name}:${o.dtype}`),
@@ -101,14 +81,14 @@ test('a scikit-learn classifier with a ZipMap output answers {label, classes, pr
       fixture.expected.output_label,
     );
     for (const p of got) assert.deepEqual(p.classes, fixture.expected.classes);
-    assert.ok(maxDiff(got.map((p) => p.probabilities), fixture.expected.output_probability) <= 1e-5);
+    assert.ok(maxAbsDiff(got.map((p) => p.probabilities), fixture.expected.output_probability) <= 1e-5);
     const [bad] = await engine.predict([[1, 2, 'x', 4]]);
     assert.match((bad as { error: string }).error, /"x" where the model expects float32/);
   });
 });
 
 test('an XGBoost classifier in onnxmltools\' graph shape (TreeEnsembleClassifier + ZipMap) answers what XGBoost predicts', async () => {
-  const { dir, fixture } = folderWith('xgboost_zipmap');
+  const { dir, fixture } = onnxFixtureFolder(work, 'xgboost_zipmap');
   await withEngine(dir, async (engine) => {
     const got = predictions(await engine.predict(fixture.instances)) as { label: number; classes: number[]; probabilities: number[] }[];
     assert.deepEqual(
@@ -116,12 +96,12 @@ test('an XGBoost classifier in onnxmltools\' graph shape (TreeEnsembleClassifier
       fixture.expected.label,
     );
     for (const p of got) assert.deepEqual(p.classes, fixture.expected.classes);
-    assert.ok(maxDiff(got.map((p) => p.probabilities), fixture.expected.probabilities) <= 1e-5);
+    assert.ok(maxAbsDiff(got.map((p) => p.probabilities), fixture.expected.probabilities) <= 1e-5);
   });
 });
 
 test('a classifier without ZipMap (zipmap=False) still names its classes, from its classifier node', async () => {
-  const { dir, fixture } = folderWith('sklearn_logreg_nozipmap');
+  const { dir, fixture } = onnxFixtureFolder(work, 'sklearn_logreg_nozipmap');
   await withEngine(dir, async (engine) => {
     const got = predictions(await engine.predict(fixture.instances)) as { label: number; classes: number[]; probabilities: number[] }[];
     assert.deepEqual(
@@ -129,16 +109,16 @@ test('a classifier without ZipMap (zipmap=False) still names its classes, from i
       fixture.expected.output_label,
     );
     for (const p of got) assert.deepEqual(p.classes, fixture.expected.classes);
-    assert.ok(maxDiff(got.map((p) => p.probabilities), fixture.expected.output_probability) <= 1e-5);
+    assert.ok(maxAbsDiff(got.map((p) => p.probabilities), fixture.expected.output_probability) <= 1e-5);
   });
 });
 
 test('a model exported with a fixed batch of one is run one instance at a time', async () => {
-  const { dir, fixture } = folderWith('torch_fixed_batch');
+  const { dir, fixture } = onnxFixtureFolder(work, 'torch_fixed_batch');
   await withEngine(dir, async (engine) => {
     assert.equal(engine.signature.inputs[0].shape[0], 1);
     const got = predictions(await engine.predict(fixture.instances));
-    assert.ok(maxDiff(got, fixture.expected.y) <= 1e-5);
+    assert.ok(maxAbsDiff(got, fixture.expected.y) <= 1e-5);
   });
 });
 
@@ -205,7 +185,7 @@ test('a Model Lab bundle is served by ONNX Runtime with the predictions TensorFl
       const p = (o as { prediction: { label: string; probabilities: number[] } }).prediction;
       const q = want.prediction as { label: string; probabilities: number[] };
       assert.equal(p.label, q.label);
-      assert.ok(maxDiff(p.probabilities, q.probabilities) <= 1e-5);
+      assert.ok(maxAbsDiff(p.probabilities, q.probabilities) <= 1e-5);
     });
     assert.match((got[3] as { error: string }).error, /^instance 3\b/);
   });
