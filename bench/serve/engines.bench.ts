@@ -1,6 +1,6 @@
 /**
  * bench/serve/engines: inference time of one batch for the MLP 784-256-128-10, ONNX Runtime (the
- * graph Model Lab's converter writes) against TensorFlow.js on wasm (chosen by Model Lab's
+ * graph Model Lab's converter writes, in a session opened as Model Lab opens them) against TensorFlow.js on wasm (chosen by Model Lab's
  * selectBackend, with its kernel fixes) and on cpu, all in the same process run. Prints ms/batch
  * and each runtime's time as a multiple of ONNX Runtime's; checks the outputs agree first.
  *
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { selectBackend } from '../../src/runtime/backend/selectBackend';
 import { convertLayersModelToOnnx } from '../../src/runtime/onnx/convertLayersModel';
+import { createOnnxSession } from '../../src/runtime/serving/engines/onnxSession';
 
 const { values } = parseArgs({ options: { 'min-ms': { type: 'string', default: '400' } } });
 const MIN_MS = Number(values['min-ms']);
@@ -76,8 +77,10 @@ async function main() {
   const wasm = await selectBackend('wasm');
   const model = makeModel();
   const bytes = convertLayersModelToOnnx(model);
-  const ortDefault = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
-  const ortOne = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 });
+  // Sessions as Model Lab opens them (no spinning pool threads): the default thread count, and one thread
+  // as batch prediction's engine workers ask for.
+  const ortDefault = await createOnnxSession(bytes);
+  const ortOne = await createOnnxSession(bytes, { onnxThreads: 1 });
 
   const rows: Record<string, number>[] = [];
   for (const batch of BATCHES) {

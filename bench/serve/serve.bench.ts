@@ -9,7 +9,7 @@
  *   node --import tsx bench/serve/serve.bench.ts [--seconds 3]
  *
  * Prints requests/s and p50/p99 at concurrency 1, 8, 64 with and without dynamic batching, the raw engine
- * at batch 1, 8, 64, a bare node:http server that answers without parsing (the ceiling for any Node server
+ * at batch 1, 8, 64, 64 concurrent in-process callers with and without the server's Batcher, a bare node:http server that answers without parsing (the ceiling for any Node server
  * here), and the ratios the issue sets targets for:
  *   batched / unbatched requests/s at concurrency 64 (target ≥ 5), beside ceiling / unbatched (the most
  *   any batching could gain on this machine), and
@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertLayersModelToOnnx } from '../../src/runtime/onnx/convertLayersModel';
 import { loadModelFolder } from '../../src/runtime/serving/loadModelFolder';
+import { Batcher } from '../../src/runtime/serving/server/batcher';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
 const SECONDS = Number(values.seconds);
@@ -136,6 +137,13 @@ async function bench(dir: string) {
     });
     console.log(`  batch ${String(batch).padStart(2)}: ${fmt(raw[batch], 'calls')}   = ${(raw[batch].perSecond * batch).toFixed(0)} instances/s`);
   }
+  // Dynamic batching without HTTP: 64 callers of one instance each, straight to the engine or through the
+  // server's Batcher (same settings as the server below). What batching gains where HTTP costs nothing.
+  const single = instances(1);
+  const direct = await measure(64, async () => void (await engine.predict(single)));
+  const batcher = new Batcher((xs) => engine.predict(xs), { maxBatchSize: 64, batchTimeoutMicros: 2000 });
+  const batched = await measure(64, async () => void (await batcher.submit(single)));
+  console.log(`in-process, 64 concurrent one-instance calls: engine.predict ${fmt(direct, 'calls')}; through the Batcher ${fmt(batched, 'calls')} = ${(batched.perSecond / direct.perSecond).toFixed(2)}×`);
   await engine.close();
 
   const one = Buffer.from(JSON.stringify({ instances: instances(1) }));
