@@ -263,9 +263,10 @@ test('kill -9 mid-job, twice, then resume: every line exactly once, no gaps', as
   const dir = tempWorkspace('ml-batch-kill-');
   const out = join(dir, 'out');
   const badEvery = 997;
-  await writeJsonl(join(dir, 'a.jsonl'), 0, 150_000, badEvery);
-  await writeJsonl(join(dir, 'b.jsonl'), 150_000, 300_000, badEvery);
-  // Small batches keep the job running for a few seconds, long enough for checkpoints to happen before each kill.
+  // Each run must outlast its first checkpoint (after 1 s) to be killed mid-job: 1,000,000 lines in small
+  // batches take this machine about 5 s in all (300,000 took 1.7 s, and the second run then finished first).
+  await writeJsonl(join(dir, 'a.jsonl'), 0, 500_000, badEvery);
+  await writeJsonl(join(dir, 'b.jsonl'), 500_000, 1_000_000, badEvery);
   const args = ['batch-predict', model, '--input', 'a.jsonl', '--input', 'b.jsonl', '--output', out, '--shards', '2', '--batch-size', '8'];
   // Job totals: the second kill comes well after the first one's last checkpoint.
   const first = await runUntil(args, dir, 10_000, 'SIGKILL');
@@ -279,10 +280,10 @@ test('kill -9 mid-job, twice, then resume: every line exactly once, no gaps', as
   assert.equal(last.code, 0, last.stderr);
   const result = jsonLines(last.stdout).pop() as { status: string; predicted: number; failed: number; sessionRows: number };
   assert.equal(result.status, 'succeeded');
-  assert.ok(result.sessionRows < 300_000, 'the resumed run did not start over');
-  assert.equal(result.predicted + result.failed, 300_000);
+  assert.ok(result.sessionRows < 1_000_000, 'the resumed run did not start over');
+  assert.equal(result.predicted + result.failed, 1_000_000);
   const output = readOutput(out, false);
-  assertExactlyOnce(output, [[0, 300_000]], badEvery);
+  assertExactlyOnce(output, [[0, 1_000_000]], badEvery);
   assertShardOrder(out);
 });
 
