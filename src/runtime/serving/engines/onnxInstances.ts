@@ -144,8 +144,11 @@ export function outputRow(tensor: ort.Tensor, i: number): unknown {
   const inner = tensor.dims.slice(1);
   const size = inner.reduce((a, b) => a * b, 1);
   const data = tensor.data as ArrayLike<unknown>;
-  const row: unknown[] = [];
-  for (let k = i * size; k < (i + 1) * size; k++) row.push(jsonValue(data[k], tensor.type));
+  const row: unknown[] = new Array(size);
+  const start = i * size;
+  // Float and int32 elements are numbers already; only int64 (BigInt) and bool need converting.
+  if (tensor.type === 'float32' || tensor.type === 'float64' || tensor.type === 'int32') for (let k = 0; k < size; k++) row[k] = data[start + k];
+  else for (let k = 0; k < size; k++) row[k] = jsonValue(data[start + k], tensor.type);
   return nest(row, inner);
 }
 

@@ -17,6 +17,7 @@ import { healthRoutes } from './healthRoutes';
 import { googleStatus, HttpError } from './httpError';
 import { parseJsonObject, readBody } from './jsonBody';
 import { readNumericInstances } from './numericBody';
+import { stringifyJson } from '../../util/stringifyJson';
 import { ServerMetrics } from './metrics';
 import { type Answer, matchRoute, type RequestContext, type Route, type WireFormat } from './router';
 import type { ServedModels } from './servedModels';
@@ -200,7 +201,7 @@ export class PredictionServer {
   private send(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
     if (res.headersSent || res.destroyed) return;
     const status = answer.status ?? 200;
-    const payload = answer.text ?? JSON.stringify(answer.body);
+    const payload = answer.text ?? stringifyJson(answer.body) ?? 'null';
     for (const [k, v] of Object.entries(answer.headers ?? {})) res.setHeader(k, v);
     res.setHeader('Content-Type', answer.text !== undefined ? 'text/plain; version=0.0.4; charset=utf-8' : 'application/json');
     res.setHeader('Content-Length', Buffer.byteLength(payload));
