@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,8 +180,12 @@ async function bench(dir: string) {
 async function main() {
   const dir = await makeModelFolder();
   console.log(`bench/serve: MLP 784-256-128-10 (${dir}), ${SECONDS} s per measurement, Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`);
-  await bench(dir);
-  agent.destroy();
+  try {
+    await bench(dir);
+  } finally {
+    agent.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((err: unknown) => {
