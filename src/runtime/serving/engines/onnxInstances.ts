@@ -35,7 +35,8 @@ function flatten(value: unknown): { flat: ArrayLike<unknown>; shape: readonly nu
   for (const p of parts) {
     if (p.shape.length !== inner.length || p.shape.some((d, i) => d !== inner[i])) throw new Error('is a ragged nested list (rows of different lengths)');
   }
-  return { flat: parts.flatMap((p) => Array.from(p.flat)), shape: [value.length, ...inner] };
+  // Parts of a list are lists or scalars (a NumericTensor is only ever a whole instance): plain arrays.
+  return { flat: parts.flatMap((p) => p.flat as unknown[]), shape: [value.length, ...inner] };
 }
 
 function checkElements(flat: ArrayLike<unknown>, type: string): void {
