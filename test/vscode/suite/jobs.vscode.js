@@ -5,6 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
+const { waitFor } = require('./waitFor');
 
 const EXTENSION_ID = 'model-lab.model-lab';
 const workspace = process.env.MODELLAB_TEST_WORKSPACE;
@@ -15,16 +16,6 @@ const scratch = () => path.join(workspace, 'jobs-suite');
 async function api() {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   return ext.isActive ? ext.exports : ext.activate();
-}
-
-async function waitFor(what, check, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -10,6 +10,7 @@ const { promisify } = require('node:util');
 const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
+const { waitFor } = require('./waitFor');
 
 const EXTENSION_ID = 'model-lab.model-lab';
 const VIEW_TYPE = 'modelLab.experiment';
@@ -18,16 +19,6 @@ const workspace = process.env.MODELLAB_TEST_WORKSPACE;
 const scratch = () => path.join(workspace, 'panels-suite');
 // Not `modellab.yaml`: other suites count the workspace's modellab.yaml files.
 const spec = () => path.join(scratch(), 'iris.modellab.yaml');
-
-async function waitFor(what, check, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The model-lab CLI with this host's Node (VS Code's Electron runs as Node with ELECTRON_RUN_AS_NODE).
