@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const vscode = require('vscode');
+const { waitFor } = require('./waitFor');
 
 const EXTENSION_ID = 'model-lab.model-lab';
 const INSTANCES = [
@@ -17,15 +18,8 @@ const INSTANCES = [
   [11.93, 10.91, null, null, 0.0887, 0.0524, 0.0261, 0.018],
 ];
 
-async function until(what, check, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** waitFor with this suite's shorter default wait. */
+const until = (what, check, timeoutMs = 15_000) => waitFor(what, check, timeoutMs);
 
 function alive(pid) {
   try {
